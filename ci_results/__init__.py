@@ -1,0 +1,1 @@
+"""Reproducer runs posted by CI, console logs, crash reports and signatures."""

@@ -1,0 +1,1 @@
+"""Mailing-list threads: messages, reply trees, patch series, trailers, inline diffs, links."""
