@@ -86,6 +86,14 @@ class Message(models.Model):
     fetched_at = models.DateTimeField(null=True, blank=True)
     has_crash_text = models.BooleanField(default=False)
     parse_warnings = models.JSONField(default=list, blank=True)
+    # What a reply is about: the patch it answers, or the version whose cover letter it answers.
+    about_patch = models.ForeignKey(
+        "threads.Patch", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies"
+    )
+    about_version = models.ForeignKey(
+        "threads.SeriesVersion", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="cover_replies",
+    )
 
     class Meta:
         indexes = [
