@@ -147,6 +147,13 @@ GITHUB_API_URL = os.environ.get("GITHUB_API_URL", "https://api.github.com").rstr
 GITHUB_WEB_URL = os.environ.get("GITHUB_WEB_URL", "https://github.com").rstrip("/")
 GIST_WEB_URL = os.environ.get("GIST_WEB_URL", "https://gist.github.com").rstrip("/")
 GITHUB_TOKEN = os.environ.get("GITHUB_TOKEN", "")
+# Where the gists API points truncated files (raw_url); fetched only for gists.
+GIST_RAW_URL = os.environ.get("GIST_RAW_URL", "https://gist.githubusercontent.com").rstrip("/")
+# Retries of one request on 429/5xx/connection errors, exponential backoff factor (seconds),
+# and the longest Retry-After we wait for in-line (longer: the source is rescheduled).
+FETCH_RETRIES = env_int("FETCH_RETRIES", 3)
+FETCH_BACKOFF = float(os.environ.get("FETCH_BACKOFF", "1"))
+FETCH_RETRY_AFTER_MAX = float(os.environ.get("FETCH_RETRY_AFTER_MAX", "60"))
 FETCH_TIMEOUT = float(os.environ.get("FETCH_TIMEOUT", "20"))
 FETCH_MAX_BYTES = env_int("FETCH_MAX_BYTES", 50 * 1024 * 1024)
 FETCH_USER_AGENT = os.environ.get(
