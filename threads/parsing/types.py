@@ -65,6 +65,8 @@ class Attribution:
     name: str
     depth: int  # quote depth of the attribution line itself (0 = unquoted)
     date: datetime | None = None  # UTC when the line gives a date with a zone
+    address: str = ""  # lower-cased, when the line gives one ("Zi Yan <ziy@nvidia.com> writes:")
+    date_text: str = ""  # the date as written ("29 Apr 2024, at 20:31"), also without a zone
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,8 @@ class QuotedAncestor:
     date: datetime | None
     attribution_line: str
     quoted_text: str  # that message's own words as quoted (its deeper quotes removed)
+    author_address: str = ""  # lower-cased, when the attribution line gives one
+    date_text: str = ""  # the date as the attribution line writes it
 
 
 @dataclass(frozen=True)
@@ -116,6 +120,7 @@ class ParsedDiff:
     patch_id: str  # stable under whitespace and line-number changes (git patch-id --stable)
     quote_depth: int = 0  # 0 = written in this message; >0 = quoted from an earlier one
     start_line: int = 0  # 0-based line in the body where the diff starts
+    end_line: int = 0  # 0-based line in the body after the diff (exclusive)
 
 
 @dataclass(frozen=True)
@@ -134,6 +139,7 @@ class ParsedLink:
     url: str
     kind: str  # "gist", "github-commit", "lore", "lkml", "other"
     key: str = ""  # gist id; "owner/repo@sha"; Message-ID; "YYMM.W/NNNNN"; "" for other
+    quote_depth: int = 0  # smallest quote depth the URL was seen at (0 = this message's text)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,49 @@
+"""Quote markers of mail bodies: how deep each line is quoted, and the line without markers.
+
+Shared by the body parsers (quotes, diff, trailers, links, crashtext); pure, no Django.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# The seed mixes marker styles on one line: "> >>>>>>>> From: Pankaj Raghav" is depth 9,
+# "> >>>> diff --git" depth 5; mutt writes "> > text", others ">> text". One optional blank
+# after each ">" belongs to the marker; a leading blank or two (" > text", Outlook) is tolerated.
+_QUOTE_PREFIX = re.compile(r"^[ \t]{0,2}((?:>[ \t]?)+)")
+
+
+@dataclass(frozen=True)
+class QuotedLine:
+    """One body line: quote depth, the text without markers, and its 0-based index."""
+
+    index: int
+    depth: int
+    text: str
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip()
+
+
+def split_lines(text: str) -> list[str]:
+    """Body text as lines, with \\r\\n and lone \\r turned into line ends."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def clean_quote_markers(line: str) -> tuple[int, str]:
+    """``"> >>>> if (x)"`` -> ``(5, "if (x)")``: the quote depth and the line without markers."""
+    match = _QUOTE_PREFIX.match(line)
+    if not match:
+        return 0, line
+    return match.group(1).count(">"), line[match.end() :]
+
+
+def find_quoted_lines(text: str) -> list[QuotedLine]:
+    """Every line of a body with its quote depth, e.g. ``"> > On Mon ..."`` -> depth 2."""
+    result = []
+    for index, line in enumerate(split_lines(text)):
+        depth, rest = clean_quote_markers(line)
+        result.append(QuotedLine(index, depth, rest))
+    return result
