@@ -36,6 +36,9 @@ class SubjectInfo:
     total: int | None = None  # 11 of "05/11"
     is_patch: bool = False  # a PATCH-like prefix is present
     is_resend: bool = False
+    has_version: bool = False  # the subject names a version (v1, v2, (v3)), not the default 1
+    is_forward: bool = False  # Fwd:/Fw:/WG: before the rest
+    list_tags: tuple[str, ...] = ()  # mailing-list tags that were removed: ("linux-mm",)
 
 
 @dataclass(frozen=True)
@@ -161,3 +164,4 @@ class HypermailPage:
     next_in_thread_url: str | None = None
     replies_urls: tuple[str, ...] = ()
     thread_urls: tuple[str, ...] = field(default_factory=tuple)
+    maybe_in_reply_to_url: str | None = None  # old hypermail's "Maybe in reply to" guess

@@ -1,0 +1,336 @@
+"""Mail header helpers: RFC 2047 words, addresses, dates and Message-IDs.
+
+Pure functions on ``str``/``bytes``; the rules follow what real archives contain rather than
+what RFC 5322 allows (git's mailinfo and Patchwork met the same mails).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import codecs
+import re
+from datetime import UTC, datetime, timedelta, timezone
+from email.utils import parsedate_tz
+
+from threads.parsing.types import Address
+
+# ``=?ISO8859-1?Q?Andr=E9?=`` (git t5100 rfc2047 samples): charset, encoding, text.
+_ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?(.*?)\?=")
+# Lines of a raw header block: ``Name: value`` (RFC 5322 ftext is 33-126 minus ':').
+_FIELD_NAME = re.compile(rb"^([!-9;-~]+)[ \t]*:")
+
+
+def decode_bytes(data: bytes, charset: str | None = None) -> tuple[str, bool]:
+    """Bytes to text: the declared charset, else UTF-8, else cp1252/latin-1.
+
+    Returns the text and whether a fallback was needed (a wrong or missing charset).
+    ``decode_bytes(b"K\\xe5gedal")`` -> ``("Kågedal", True)``.
+    """
+    if charset:
+        try:
+            codec = codecs.lookup(charset.strip().strip('"').lower())
+        except LookupError:
+            codec = None
+        if codec is not None and codec.name not in ("us-ascii", "ascii"):
+            try:
+                return data.decode(codec.name), False
+            except (UnicodeDecodeError, ValueError):
+                pass
+    try:
+        return data.decode("utf-8"), bool(charset) and charset.lower() not in (
+            "us-ascii", "ascii", "utf-8", "utf8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), True
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), True
+
+
+def _decode_q(text: str) -> bytes:
+    raw = text.replace("_", " ").encode("latin-1", "replace")
+    out = bytearray()
+    i = 0
+    while i < len(raw):
+        if raw[i : i + 1] == b"=" and re.fullmatch(rb"[0-9A-Fa-f]{2}", raw[i + 1 : i + 3]):
+            out.append(int(raw[i + 1 : i + 3], 16))
+            i += 3
+        else:
+            out.append(raw[i])
+            i += 1
+    return bytes(out)
+
+
+def _decode_b(text: str) -> bytes | None:
+    data = text.strip().encode("ascii", "ignore")
+    data += b"=" * (-len(data) % 4)
+    try:
+        return base64.b64decode(data)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def decode_words(value: str) -> str:
+    """Decode RFC 2047 encoded words the way git's mailinfo does.
+
+    Text before a word is kept, white space *between* two words is dropped, and a word in an
+    unknown or wrong charset still decodes (UTF-8, then latin-1).
+    ``decode_words("(=?ISO8859-1?Q?a?= =?ISO8859-2?Q?_b?=)")`` -> ``"(a b)"``.
+    """
+    if "=?" not in value:
+        return value
+    out: list[str] = []
+    pos = 0
+    previous_was_word = False
+    for match in _ENCODED_WORD.finditer(value):
+        between = value[pos : match.start()]
+        if between and not (previous_was_word and not between.strip()):
+            out.append(between)
+        charset, encoding, text = match.groups()
+        charset = charset.split("*", 1)[0]  # RFC 2231 language suffix: =?utf-8*en?Q?...?=
+        data = _decode_q(text) if encoding in "qQ" else _decode_b(text)
+        if data is None:
+            out.append(match.group(0))
+            previous_was_word = False
+        else:
+            out.append(decode_bytes(data, charset)[0])
+            previous_was_word = True
+        pos = match.end()
+    out.append(value[pos:])
+    return "".join(out)
+
+
+def clean_space(value: str) -> str:
+    """Collapse runs of white space (folded headers) into one space and trim."""
+    return " ".join(value.split())
+
+
+def split_header_block(raw: bytes) -> tuple[list[tuple[str, bytes]], bytes]:
+    """Cut a raw mail into ``[(name, raw value)]`` and the body bytes.
+
+    The header block ends at the first empty line, or, as in git's mailinfo, at the first line
+    that is neither a header nor a continuation (that line then starts the body). A leading
+    mbox ``From `` line is skipped.
+    """
+    headers: list[tuple[str, bytearray]] = []
+    pos = 0
+    length = len(raw)
+    first = True
+    while pos < length:
+        end = raw.find(b"\n", pos)
+        end = length if end < 0 else end + 1
+        line = raw[pos:end]
+        stripped = line.rstrip(b"\r\n")
+        if first and (stripped.startswith((b"From ", b">From "))):
+            first = False
+            pos = end
+            continue
+        first = False
+        if not stripped:
+            pos = end
+            break
+        if stripped[:1] in (b" ", b"\t") and headers:
+            headers[-1][1].extend(b"\n" + stripped)
+            pos = end
+            continue
+        match = _FIELD_NAME.match(stripped)
+        if not match:
+            break
+        headers.append((match.group(1).decode("ascii"), bytearray(stripped[match.end():])))
+        pos = end
+    return [(name, bytes(value)) for name, value in headers], raw[pos:]
+
+
+def header_text(value: bytes) -> str:
+    """A raw header value to text: 8-bit bytes as UTF-8 (else latin-1), then RFC 2047."""
+    text, _ = decode_bytes(value)
+    return decode_words(clean_space(text))
+
+
+# --- Addresses -----------------------------------------------------------------------------
+
+def _unquote(value: str) -> str:
+    """Remove quoting: ``"A U Thor"`` -> ``A U Thor``; comments keep their parentheses."""
+    out: list[str] = []
+    i, n = 0, len(value)
+    while i < n:
+        c = value[i]
+        i += 1
+        if c == '"':
+            while i < n:
+                c = value[i]
+                i += 1
+                if c == "\\" and i < n:
+                    out.append(value[i])
+                    i += 1
+                elif c == '"':
+                    break
+                else:
+                    out.append(c)
+        elif c == "(":
+            out.append("(")
+            depth = 1
+            while i < n and depth:
+                c = value[i]
+                i += 1
+                if c == "\\" and i < n:
+                    out.append(value[i])
+                    i += 1
+                    continue
+                if c == "(":
+                    depth += 1
+                elif c == ")":
+                    depth -= 1
+                out.append(c)
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+def _sane_name(name: str, email: str) -> str:
+    if not name or len(name) > 60 or any(c in name for c in "@<>"):
+        return email
+    return name
+
+
+def parse_address_git(value: str) -> tuple[str, str]:
+    """Name and address of a From: value exactly as ``git mailinfo`` reports them.
+
+    The name falls back to the address when missing or unusable.
+    ``parse_address_git('A (zzz) U Thor <a.u.thor@example.com> (Comment)')``
+    -> ``("A (zzz) U Thor (Comment)", "a.u.thor@example.com")``.
+    """
+    text = _unquote(value)
+    at = text.find("@")
+    if at < 0:
+        bra = value.find("<")
+        ket = value.find(">", bra + 1) if bra >= 0 else -1
+        if bra < 0 or ket < 0:
+            return "", ""
+        email = value[bra + 1 : ket]
+        return _sane_name(value[:bra].strip(), email), email
+    start = at
+    while start > 0:
+        c = text[start - 1]
+        if c.isspace():
+            break
+        if c == "<":
+            text = text[: start - 1] + " " + text[start:]
+            break
+        start -= 1
+    end = start
+    while end < len(text) and text[end] not in " \n\t\r\v\f>":
+        end += 1
+    email = text[start:end]
+    rest = text[:start] + text[end + 1 if end < len(text) else end :]
+    name = clean_space(rest)
+    if len(name) >= 2 and name[0] == "(" and name[-1] == ")":
+        name = name[1:-1]
+    return _sane_name(name, email), email
+
+
+# lkml.iu.edu hides the host part: ``p.raghav@xxxxxxxxxxx`` (seed message, quoted From:).
+_OBFUSCATED = re.compile(r"@x{3,}(?:\.x+)*$|^x{3,}@", re.IGNORECASE)
+
+
+def parse_address(value: str) -> Address:
+    """A From:/To: value as an :class:`Address` (name as written, address lower-cased).
+
+    ``parse_address('Pankaj Raghav <p.raghav@xxxxxxxxxxx>')`` ->
+    ``Address("Pankaj Raghav", "p.raghav@xxxxxxxxxxx", obfuscated=True)``.
+    """
+    value = clean_space(decode_words(value))
+    name, email = parse_address_git(value)
+    if "@" not in email:
+        email = ""
+    if name == email:
+        name = ""
+    email = email.strip("<>;,\"'").lower()
+    return Address(name=name, address=email, obfuscated=bool(_OBFUSCATED.search(email)))
+
+
+# --- Message-IDs -----------------------------------------------------------------------------
+
+_ANGLE_ID = re.compile(r"<([^<>\s]+)>")
+
+
+def find_message_id(value: str | None) -> str | None:
+    """The first ``<id>`` of a header, without brackets; bare tokens are accepted too.
+
+    ``<xnzgy1de8d.fsf@rhel8.vm> (message ID with a comment)`` -> ``xnzgy1de8d.fsf@rhel8.vm``;
+    a broken ``5899d592-...@radware.com>`` (Patchwork's test mail) -> ``5899d592-...@radware.com``.
+    """
+    if not value:
+        return None
+    match = _ANGLE_ID.search(value)
+    if match:
+        return match.group(1)
+    for token in value.split():
+        token = token.strip("<>")
+        if "@" in token:
+            return token
+    token = value.strip().split()[0].strip("<>") if value.strip() else ""
+    return token or None
+
+
+def find_message_ids(value: str | None) -> list[str]:
+    """Every ``<id>`` of a References: header in order, duplicates dropped."""
+    if not value:
+        return []
+    seen: dict[str, None] = {}
+    for match in _ANGLE_ID.finditer(value):
+        seen.setdefault(match.group(1), None)
+    if not seen:
+        for token in value.split():
+            token = token.strip("<>,")
+            if "@" in token:
+                seen.setdefault(token, None)
+    return list(seen)
+
+
+# --- Dates ---------------------------------------------------------------------------------
+
+_ZONES = {"UT": 0, "GMT": 0, "UTC": 0, "Z": 0, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5,
+          "MST": -7, "MDT": -6, "PST": -8, "PDT": -7, "CET": 1, "CEST": 2, "MET": 1,
+          "MEST": 2, "BST": 1, "IST": 5.5, "JST": 9, "KST": 9}
+
+
+def parse_date(value: str | None) -> tuple[datetime | None, str | None]:
+    """An RFC 5322 date (and the usual sloppy variants) as an aware UTC datetime.
+
+    Returns ``(date, warning)``; a date without zone is taken as UTC and says so.
+    ``parse_date("Thu,  2 Dec 2004 12:27:25 -0500 (EST)")`` -> 2004-12-02 17:27:25 UTC.
+    """
+    if not value or not value.strip():
+        return None, None
+    text = clean_space(value)
+    parsed = parsedate_tz(text)
+    warning = None
+    if parsed is None:
+        # ``2024-04-30 19:27:25 +0000`` (ISO-ish, seen from some web mailers)
+        try:
+            result = datetime.fromisoformat(text.replace(" +", "+").replace(" -", "-"))
+        except ValueError:
+            return None, f"unparseable date: {text[:80]}"
+        if result.tzinfo is None:
+            result = result.replace(tzinfo=UTC)
+            warning = "date without zone taken as UTC"
+        return result.astimezone(UTC), warning
+    year, month, day, hour, minute, second = parsed[:6]
+    offset = parsed[9]
+    if offset is None:
+        zone = re.search(r"\b([A-Z]{1,4})\s*\)?$", text)
+        if zone and zone.group(1) in _ZONES:
+            offset = int(_ZONES[zone.group(1)] * 3600)
+        else:
+            offset = 0
+            warning = "date without zone taken as UTC"
+    if year < 100:
+        year += 2000 if year < 50 else 1900
+    try:
+        local = datetime(year, month, day, hour, minute, min(second, 59),
+                         tzinfo=timezone(timedelta(seconds=offset)))
+        return local.astimezone(UTC), warning
+    except (ValueError, OverflowError):
+        return None, f"date out of range: {text[:80]}"
