@@ -4,10 +4,22 @@ from django.contrib import admin
 from django.urls import include, path
 
 from dashboard import views
+from dashboard.feeds import SignaturesFeed, ThreadFeed
 
 urlpatterns = [
     path("", views.overview, name="dashboard-overview"),
     path("healthz", views.healthz, name="dashboard-healthz"),
+    path("matrix/", views.matrix, name="dashboard-matrix"),
+    path("crashes/", views.crash_list, name="dashboard-crashes"),
+    path("crashes/<int:pk>/", views.crash_detail, name="dashboard-crash"),
+    path("crashes/<int:pk>/status", views.crash_status, name="dashboard-crash-status"),
+    path("trends/", views.trends, name="dashboard-trends"),
+    path("fixed/", views.fixed, name="dashboard-fixed"),
+    path("runs/", views.run_list, name="dashboard-runs"),
+    path("runs/<int:pk>/", views.run_detail, name="dashboard-run"),
+    path("search/", views.search, name="dashboard-search"),
+    path("feeds/threads/<int:pk>.atom", ThreadFeed(), name="dashboard-feed-thread"),
+    path("feeds/signatures.atom", SignaturesFeed(), name="dashboard-feed-signatures"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("", include("threads.urls")),

@@ -1,4 +1,4 @@
-"""Dashboard pages. Views parse the request, call one selector or service, render."""
+"""Health and error pages."""
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -17,10 +17,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "workers": health.worker_heartbeats() if db_ok else [],
     }
     return JsonResponse(body, status=200 if ok else 503)
-
-
-def overview(request: HttpRequest) -> HttpResponse:
-    return render(request, "dashboard/overview.html", {})
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -1,0 +1,79 @@
+"""Crash signatures: the list and one signature with its history, counts and runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Max, Min
+
+from ci_results.models import CrashReport, CrashSignature, SignatureEvent
+from dashboard.selectors.common import kernel_sort_key
+
+LIST_SIZE = 50
+RECENT_RUNS = 25
+
+
+def signatures_page(*, status: str | None = None, page: int = 1) -> Page:
+    """Newest-seen first, 50 per page; ordered and filtered on (status, last_seen)."""
+    sigs = CrashSignature.objects.order_by("-last_seen", "-id")
+    if status:
+        sigs = sigs.filter(status=status)
+    paginator = Paginator(sigs, LIST_SIZE)
+    return paginator.get_page(page)
+
+
+@dataclass(frozen=True)
+class CountLine:
+    name: str
+    pk: int
+    reports: int
+    first: object
+    last: object
+
+
+@dataclass
+class SignatureDetail:
+    signature: CrashSignature
+    events: list[SignatureEvent]
+    per_kernel: list[CountLine]
+    per_config: list[CountLine]
+    representative: CrashReport | None
+    recent: list[CrashReport]  # newest reports of runs, with their runs
+    mail_reports: list[CrashReport]  # reports found in mail or gists (no run)
+
+
+def _lines(rows: list[dict], key: str, name: str) -> list[CountLine]:
+    return [CountLine(r[name], r[key], r["n"], r["first"], r["last"]) for r in rows]
+
+
+def signature_detail(pk: int) -> SignatureDetail:
+    """7 queries whatever the number of reports: the counts are indexed GROUP BYs."""
+    sig = CrashSignature.objects.select_related("duplicate_of").get(pk=pk)
+    events = list(SignatureEvent.objects.filter(signature=sig)
+                  .select_related("user", "duplicate_of").order_by("at", "id"))
+    reports = CrashReport.objects.filter(signature=sig)
+    aggregates = {"n": Count("id"), "first": Min("seen_at"), "last": Max("seen_at")}
+    per_kernel = list(reports.filter(run__isnull=False)
+                      .values("run__kernel_id", "run__kernel__version", "run__kernel__label")
+                      .annotate(**aggregates).order_by())
+    for row in per_kernel:
+        row["name"] = row["run__kernel__label"] or row["run__kernel__version"]
+    per_kernel.sort(key=lambda r: kernel_sort_key(r["run__kernel__version"], r["name"]))
+    per_config = list(reports.filter(run__isnull=False)
+                      .values("run__config_id", "run__config__name")
+                      .annotate(**aggregates).order_by("run__config__name"))
+    representative = None
+    if sig.representative_id:
+        representative = (CrashReport.objects.select_related("run")
+                          .filter(pk=sig.representative_id).first())
+    recent = list(reports.filter(run__isnull=False)
+                  .select_related("run", "run__kernel", "run__config", "run__reproducer")
+                  .order_by("-seen_at", "-id")[:RECENT_RUNS])
+    mail_reports = list(reports.filter(run__isnull=True).order_by("-seen_at")[:RECENT_RUNS])
+    return SignatureDetail(
+        signature=sig, events=events,
+        per_kernel=_lines(per_kernel, "run__kernel_id", "name"),
+        per_config=_lines(per_config, "run__config_id", "run__config__name"),
+        representative=representative, recent=recent, mail_reports=mail_reports,
+    )

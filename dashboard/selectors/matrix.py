@@ -1,0 +1,87 @@
+"""Results matrix: kernel x config, each cell a failure rate with its interval (2-4 queries)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ci_results.models import Config, Kernel, Rollup
+from ci_results.stats import OutcomeCounts, RateEstimate
+from dashboard.selectors.common import ROLLUP_SUMS, counts_of, kernel_key
+
+SORTS = ("name", "-name", "rate", "-rate", "runs", "-runs")
+
+
+@dataclass
+class Cell:
+    kernel: Kernel
+    config: Config
+    counts: OutcomeCounts
+    rate: RateEstimate
+
+
+@dataclass
+class Line:
+    """A row (kernel) or a column (config) with its totals, for sorting and headers."""
+
+    item: Kernel | Config
+    counts: OutcomeCounts = field(default_factory=OutcomeCounts)
+
+    @property
+    def rate(self) -> RateEstimate:
+        return self.counts.failure_rate()
+
+
+@dataclass
+class Matrix:
+    rows: list[Line]
+    columns: list[Line]
+    cells: dict[tuple[int, int], Cell]
+
+    def grid(self) -> list[tuple[Line, list[Cell | None]]]:
+        return [(row, [self.cells.get((row.item.pk, col.item.pk)) for col in self.columns])
+                for row in self.rows]
+
+
+def _add(a: OutcomeCounts, b: OutcomeCounts) -> OutcomeCounts:
+    return OutcomeCounts(a.passes + b.passes, a.crashes + b.crashes, a.hangs + b.hangs,
+                         a.errors + b.errors, a.skips + b.skips)
+
+
+def _sort(lines: list[Line], sort: str, name_key) -> list[Line]:
+    reverse = sort.startswith("-")
+    what = sort.lstrip("-")
+    if what == "rate":
+        key = lambda line: (line.rate.rate if line.rate.rate is not None else -1.0)  # noqa: E731
+    elif what == "runs":
+        key = lambda line: line.counts.runs  # noqa: E731
+    else:
+        key = lambda line: name_key(line.item)  # noqa: E731
+    return sorted(lines, key=key, reverse=reverse)
+
+
+def results_matrix(
+    *, reproducer_id: int | None = None, row_sort: str = "name", col_sort: str = "name"
+) -> Matrix:
+    """Sum rollups per kernel x config (optionally for one reproducer); 3 queries."""
+    rows = Rollup.objects.all()
+    if reproducer_id is not None:
+        rows = rows.filter(reproducer_id=reproducer_id)
+    sums = list(rows.values("kernel_id", "config_id").annotate(**ROLLUP_SUMS).order_by())
+    kernels = Kernel.objects.in_bulk({r["kernel_id"] for r in sums})
+    configs = Config.objects.in_bulk({r["config_id"] for r in sums})
+    row_lines = {pk: Line(k) for pk, k in kernels.items()}
+    col_lines = {pk: Line(c) for pk, c in configs.items()}
+    cells: dict[tuple[int, int], Cell] = {}
+    for r in sums:
+        counts = counts_of(r)
+        k, c = r["kernel_id"], r["config_id"]
+        cells[(k, c)] = Cell(kernels[k], configs[c], counts, counts.failure_rate())
+        row_lines[k].counts = _add(row_lines[k].counts, counts)
+        col_lines[c].counts = _add(col_lines[c].counts, counts)
+    row_sort = row_sort if row_sort in SORTS else "name"
+    col_sort = col_sort if col_sort in SORTS else "name"
+    return Matrix(
+        rows=_sort(list(row_lines.values()), row_sort, kernel_key),
+        columns=_sort(list(col_lines.values()), col_sort, lambda c: c.name),
+        cells=cells,
+    )

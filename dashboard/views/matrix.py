@@ -1,0 +1,19 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from dashboard.forms import MatrixForm
+from dashboard.selectors.matrix import results_matrix
+
+
+def matrix(request: HttpRequest) -> HttpResponse:
+    form = MatrixForm(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    reproducer = data.get("reproducer")
+    result = results_matrix(
+        reproducer_id=reproducer.pk if reproducer else None,
+        row_sort=data.get("rows") or "name", col_sort=data.get("cols") or "name",
+    )
+    return render(request, "dashboard/matrix.html", {
+        "nav": "matrix", "form": form, "matrix": result, "grid": result.grid(),
+        "reproducer": reproducer,
+    })
