@@ -48,7 +48,12 @@ class XunitSchemaError(ValueError):
 
     def __init__(self, errors: list[str]) -> None:
         super().__init__("; ".join(errors))
-        self.errors = tuple(errors)
+        self.errors = tuple(errors)  # "where: what", e.g. "tests[0].status: 'X' is not one of"
+
+    @property
+    def fields(self) -> tuple[tuple[str, str], ...]:
+        """Each error as (place, message)."""
+        return tuple((where, what) for where, _, what in (e.partition(": ") for e in self.errors))
 
 
 @dataclass(frozen=True)
