@@ -1,0 +1,49 @@
+"""Re-parse stored logs when the parser improves; moves are recorded as ReclassifyEvents."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from ci_results.models import Run
+from ci_results.services import reports
+
+
+@dataclass
+class ReclassifySummary:
+    runs: int = 0
+    moved: int = 0
+    failed: int = 0
+
+
+def runs_reclassify(
+    *,
+    since: datetime | None = None,
+    only_unparsed: bool = False,
+    note: str = "reclassify",
+    progress: Callable[[str], None] | None = None,
+) -> ReclassifySummary:
+    """Re-parse the logs of runs received since a time (all when ``since`` is None)."""
+    if not reports.parser_available():
+        raise RuntimeError("the crash-log parser (ci_results.parsing.crash) is not installed")
+    runs = Run.objects.exclude(log_path="").order_by("pk")
+    if since is not None:
+        runs = runs.filter(received_at__gte=since)
+    if only_unparsed:
+        runs = runs.filter(parsed_at__isnull=True)
+    summary = ReclassifySummary()
+    for run in runs.iterator(chunk_size=200):
+        try:
+            events = reports.run_parse_log(run=run, note=note)
+        except OSError as exc:  # a log file missing from CONSOLE_LOG_DIR
+            summary.failed += 1
+            if progress:
+                progress(f"run {run.pk}: cannot read {run.log_path}: {exc}")
+            continue
+        summary.runs += 1
+        summary.moved += len(events)
+        if progress:
+            for event in events:
+                progress(f"run {run.pk}: {event.old_title or '-'!s} -> {event.new_title or '-'!s}")
+    return summary

@@ -1,0 +1,131 @@
+"""Crash reports of a run: its stored log parsed, reports attached to signatures.
+
+Used by the parse task after ingest and by ``manage.py reclassify``; re-parsing moves a
+report whose title changed to its new signature and records the move.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from types import ModuleType
+
+from django.db import transaction
+from django.utils import timezone
+
+from ci_results.models import CrashReport, ReclassifyEvent, Run
+from ci_results.parsing.types import CrashReport as ParsedReport
+from ci_results.parsing.types import LogAnalysis
+from ci_results.services import logs, signatures
+
+
+def _clean(text: str | None, limit: int) -> str:
+    # PostgreSQL text cannot hold NUL; a serial console sometimes prints it.
+    return (text or "").replace("\x00", "")[:limit]
+
+
+def _fields(parsed: ParsedReport, analysis: LogAnalysis, index: int) -> dict:
+    kernel = parsed.kernel or analysis.kernel
+    return {
+        "title": _clean(parsed.title, 500),
+        "alt_titles": [_clean(t, 500) for t in parsed.alt_titles],
+        "crash_type": _clean(parsed.crash_type, 64),
+        "corrupted": parsed.corrupted,
+        "suppressed": parsed.suppressed,
+        "panicked": analysis.panicked,
+        "guilty_frame": _clean(parsed.guilty_frame, 300),
+        "frames": [_clean(f, 300) for f in parsed.frames],
+        "report": _clean(parsed.report, 1_000_000),
+        "kernel_version": _clean(kernel.version or analysis.kernel.version, 100),
+        "taint": _clean(kernel.taint or analysis.kernel.taint, 100),
+        "hardware": _clean(kernel.hardware or analysis.kernel.hardware, 300),
+        "workqueue": _clean(kernel.workqueue or analysis.kernel.workqueue, 200),
+        "comm": _clean(kernel.comm or analysis.kernel.comm, 100),
+        "rip": _clean(kernel.rip or analysis.kernel.rip, 300),
+        "index": index,
+        "start": parsed.start,
+        "end": parsed.end,
+    }
+
+
+def _parser() -> ModuleType | None:
+    try:
+        crash = importlib.import_module("ci_results.parsing.crash")
+    except ImportError:
+        return None
+    return crash if hasattr(crash, "parse_log_file") else None
+
+
+def parser_available() -> bool:
+    """Whether the crash-log parser is installed (until then runs wait for reclassify)."""
+    return _parser() is not None
+
+
+def parse_stored_log(*, path: str) -> LogAnalysis:
+    crash = _parser()
+    if crash is None:
+        raise RuntimeError("the crash-log parser (ci_results.parsing.crash) is not installed")
+    with logs.log_open(path=path) as stream:
+        return crash.parse_log_file(stream)
+
+
+@transaction.atomic
+def run_store_reports(*, run: Run, analysis: LogAnalysis, note: str = "") -> list[ReclassifyEvent]:
+    """Attach the parsed reports to the run, replacing what an earlier parse found.
+
+    Returns the moves (reports whose signature changed, appeared on re-parse, or vanished).
+    """
+    existing: Sequence[CrashReport] = list(
+        CrashReport.objects.select_for_update().filter(run=run).order_by("index", "id")
+    )
+    first_parse = run.parsed_at is None and not existing
+    events: list[ReclassifyEvent] = []
+    touched: set[int] = set()
+    reports = [r for r in analysis.reports if r.title] if analysis.contains_crash else []
+    for index, parsed in enumerate(reports):
+        fields = _fields(parsed, analysis, index)
+        signature = signatures.signature_for(
+            title=fields["title"], alt_titles=fields["alt_titles"],
+            crash_type=fields["crash_type"],
+        )
+        if index < len(existing):
+            report = existing[index]
+            if report.signature_id != signature.pk:
+                events.append(ReclassifyEvent(
+                    run=run, report=report, old_signature_id=report.signature_id,
+                    new_signature=signature, old_title=report.title, new_title=fields["title"],
+                    note=note))
+                touched.update({report.signature_id, signature.pk})
+            for name, value in fields.items():
+                setattr(report, name, value)
+            report.signature = signature
+            report.save()
+            continue
+        report = CrashReport.objects.create(run=run, signature=signature, seen_at=run.started_at,
+                                            **fields)
+        if first_parse:
+            signatures.signature_count_report(signature_id=signature.pk, report_id=report.pk,
+                                              seen_at=run.started_at)
+        else:
+            touched.add(signature.pk)
+            events.append(ReclassifyEvent(run=run, report=report, new_signature=signature,
+                                          new_title=fields["title"], note=note or "new report"))
+    for report in existing[len(reports):]:
+        touched.add(report.signature_id)
+        events.append(ReclassifyEvent(run=run, old_signature_id=report.signature_id,
+                                      old_title=report.title,
+                                      note=note or "report no longer found"))
+        report.delete()
+    ReclassifyEvent.objects.bulk_create(events)
+    if touched:
+        signatures.signatures_recount(signature_ids=touched)
+    Run.objects.filter(pk=run.pk).update(parsed_at=timezone.now())
+    return events
+
+
+def run_parse_log(*, run: Run, note: str = "") -> list[ReclassifyEvent]:
+    """Parse a run's stored console log and store what it finds (no log: nothing to do)."""
+    if not run.log_path or not parser_available():
+        return []
+    analysis = parse_stored_log(path=run.log_path)
+    return run_store_reports(run=run, analysis=analysis, note=note)
