@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from threads.parsing.headers import decode_bytes  # noqa: E402
-from threads.parsing.mailinfo import mailinfo  # noqa: E402
+from threads.parsing.headers import decode_bytes
+from threads.parsing.mailinfo import mailinfo
 
 OPTIONS = {
     "-k": {"keep_subject": True},
