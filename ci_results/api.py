@@ -192,3 +192,7 @@ def summary(
             high=r.estimate.high if r.kernel_results else None,
         ) for r in rows],
     }
+
+
+# POST /xunit and /kcidb (fstests and KCIDB imports) live in ci_results.api_imports; same auth.
+api.add_router("", "ci_results.api_imports.router", auth=BearerToken())
