@@ -128,14 +128,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "threads.tasks.refresh_due_threads",
         "schedule": crontab(minute="*/15"),
     },
+    # Hourly: the first run of a period sends it; later runs retry failures and send nothing
+    # twice (one delivery row per subscriber and period).
     "send-daily-digests": {
         "task": "dashboard.tasks.send_digests",
-        "schedule": crontab(minute=0, hour=6),
+        "schedule": crontab(minute=5),
         "kwargs": {"period": "daily"},
     },
     "send-weekly-digests": {
         "task": "dashboard.tasks.send_digests",
-        "schedule": crontab(minute=0, hour=6, day_of_week="mon"),
+        "schedule": crontab(minute=10),
         "kwargs": {"period": "weekly"},
     },
 }

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from dashboard import views
+from dashboard import status_report_views, views
 from dashboard.feeds import SignaturesFeed, ThreadFeed
 
 urlpatterns = [
@@ -20,6 +20,9 @@ urlpatterns = [
     path("search/", views.search, name="dashboard-search"),
     path("feeds/threads/<int:pk>.atom", ThreadFeed(), name="dashboard-feed-thread"),
     path("feeds/signatures.atom", SignaturesFeed(), name="dashboard-feed-signatures"),
+    path("digests/", include("dashboard.digests.urls")),
+    path("threads/<int:pk>/status-report/", status_report_views.status_report,
+         name="dashboard-status-report"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("", include("threads.urls")),
