@@ -1,0 +1,175 @@
+"""Series, versions and patches from subjects; what a reply is about; superseded versions."""
+
+from __future__ import annotations
+
+from threads.models import Message, Patch, Person, Series, SeriesVersion
+from threads.parsing.series import normalise_name, series_family_key
+from threads.parsing.types import SubjectInfo
+from threads.services.context import IngestContext
+
+
+def series_find_or_create(
+    *, info: SubjectInfo, author: Person | None, change_id: str
+) -> Series:
+    """v1 -> v2 -> ... are one Series: by change-id when present, else subject family + author."""
+    address = author.address if author else ""
+    family = series_family_key(info, address)[:1024]
+    series = Series.objects.filter(change_id=change_id).first() if change_id else None
+    series = series or Series.objects.filter(family_key=family).order_by("pk").first()
+    if series is None and author is not None:
+        # Known so far only from replies' subjects ("Re: [PATCH v4 05/11] ..."): adopt it.
+        orphan_key = series_family_key(info, "")
+        series = Series.objects.filter(family_key=orphan_key, author__isnull=True).first()
+        if series is not None:
+            series.author, series.family_key = author, family
+            series.save(update_fields=["author", "family_key", "updated_at"])
+    if series is None:
+        key = f"change:{change_id}" if change_id else f"family:{family}"
+        series, _ = Series.objects.get_or_create(
+            key=key[:1024],
+            defaults={"family_key": family, "change_id": change_id, "name": info.name,
+                      "author": author},
+        )
+    if change_id and not series.change_id:
+        series.change_id = change_id
+        series.save(update_fields=["change_id", "updated_at"])
+    return series
+
+
+def version_find_or_create(
+    *, ctx: IngestContext, series: Series, info: SubjectInfo, message: Message | None
+) -> SeriesVersion:
+    version, created = SeriesVersion.objects.get_or_create(
+        series=series, version=info.version,
+        defaults={"name": info.name, "total": info.total, "prefixes": list(info.prefixes),
+                  "date": message.date if message else None},
+    )
+    changed = []
+    if info.total and not version.total:
+        version.total = info.total
+        changed.append("total")
+    if message and message.date and (version.date is None or message.date < version.date):
+        version.date = message.date
+        changed.append("date")
+    if changed:
+        version.save(update_fields=changed)
+    if created:
+        ctx.dirty_series.add(series.pk)
+    return version
+
+
+def patch_find_or_create(*, version: SeriesVersion, number: int, name: str) -> Patch:
+    patch, _ = Patch.objects.get_or_create(
+        series_version=version, number=number, defaults={"name": name}
+    )
+    return patch
+
+
+def patch_mail_record(
+    *, ctx: IngestContext, message: Message, info: SubjectInfo, author: Person | None,
+    change_id: str, patch_id: str, chain: list[str],
+) -> Patch | None:
+    """A ``[PATCH vN k/M]`` mail: the cover letter (k = 0) or patch k of version N.
+
+    A patch sent in reply to a cover letter (or, chained, to an earlier patch) belongs to that
+    version whatever its own subject says; otherwise the subject family decides.
+    """
+    version = _version_from_chain(chain=chain, info=info)
+    if version is None:
+        series = series_find_or_create(info=info, author=author, change_id=change_id)
+        version = version_find_or_create(ctx=ctx, series=series, info=info, message=message)
+    if info.number == 0:
+        if version.cover_id is None:
+            version.cover = message
+            version.save(update_fields=["cover"])
+        _adopt_early_patches(ctx=ctx, cover=message, version=version)
+        ctx.dirty_versions.add(version.pk)
+        return None
+    patch = patch_find_or_create(version=version, number=info.number or 1, name=info.name)
+    fields = {"name": info.name}
+    if patch.message_id is None:
+        fields["message"] = message
+    if patch_id and not patch.patch_id:
+        fields["patch_id"] = patch_id
+    for attr, value in fields.items():
+        setattr(patch, attr, value)
+    patch.save(update_fields=list(fields))
+    ctx.dirty_patches.add(patch.pk)
+    return patch
+
+
+def _version_from_chain(*, chain: list[str], info: SubjectInfo) -> SeriesVersion | None:
+    if not chain:
+        return None
+    version = SeriesVersion.objects.filter(cover__msgid__in=chain, version=info.version).first()
+    if version is None:
+        patch = Patch.objects.filter(
+            message__msgid__in=chain, series_version__version=info.version
+        ).select_related("series_version").first()
+        version = patch.series_version if patch else None
+    return version
+
+
+def _adopt_early_patches(*, ctx: IngestContext, cover: Message, version: SeriesVersion) -> None:
+    """Patches that arrived before their cover letter join its version (out-of-order mail)."""
+    early = Patch.objects.filter(
+        message__in_reply_to=cover.msgid, series_version__version=version.version
+    ).exclude(series_version=version).select_related("series_version")
+    for patch in early:
+        if Patch.objects.filter(series_version=version, number=patch.number).exists():
+            continue
+        old = patch.series_version
+        patch.series_version = version
+        patch.save(update_fields=["series_version"])
+        ctx.dirty_patches.add(patch.pk)
+        if not old.patches.exists() and old.cover_id is None:
+            series_id = old.series_id
+            old.delete()
+            if not SeriesVersion.objects.filter(series_id=series_id).exists():
+                Series.objects.filter(pk=series_id).delete()
+            ctx.dirty_series.discard(series_id)
+
+
+def reply_target_find(
+    *, ctx: IngestContext, message: Message, info: SubjectInfo
+) -> tuple[int | None, int | None]:
+    """What a reply answers: (patch pk, version pk of a cover letter), from its parent, else
+    from its own subject ("Re: [PATCH v4 05/11] ..." names patch 5 of version 4)."""
+    parent = message.parent
+    if parent is not None:
+        patch_pk = Patch.objects.filter(message_id=parent.pk).values_list("pk", flat=True).first()
+        if patch_pk:
+            return patch_pk, None
+        version_pk = (
+            SeriesVersion.objects.filter(cover_id=parent.pk).values_list("pk", flat=True).first()
+        )
+        if version_pk:
+            return None, version_pk
+        if parent.about_patch_id or parent.about_version_id:
+            return parent.about_patch_id, parent.about_version_id
+    if not info.is_patch:
+        return None, None
+    wanted = f"|{normalise_name(info.name)}"
+    series = Series.objects.filter(family_key__endswith=wanted).order_by("pk").first()
+    if series is None:
+        series = series_find_or_create(info=info, author=None, change_id="")
+    version = version_find_or_create(ctx=ctx, series=series, info=info, message=None)
+    if info.number == 0:
+        return None, version.pk
+    return patch_find_or_create(version=version, number=info.number or 1, name=info.name).pk, None
+
+
+def versions_link(*, series_ids: set[int]) -> set[int]:
+    """Each version is superseded by the next one known; returns the patches to re-derive."""
+    dirty: set[int] = set()
+    for series_id in series_ids:
+        versions = list(SeriesVersion.objects.filter(series_id=series_id).order_by("version"))
+        for older, newer in zip(versions, [*versions[1:], None], strict=True):
+            newer_pk = newer.pk if newer else None
+            if older.superseded_by_id != newer_pk:
+                older.superseded_by_id = newer_pk
+                older.save(update_fields=["superseded_by"])
+        dirty.update(
+            Patch.objects.filter(series_version__series_id=series_id).values_list("pk", flat=True)
+        )
+    return dirty

@@ -1,0 +1,129 @@
+"""Patch status, derived from what is known, with the messages (or commit) that caused it.
+
+Precedence: applied > superseded > changes requested by a NAK > reviewed > changes asked for
+in a reply > under review > new.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+
+from threads.models import Commit, Message, Patch, Trailer
+
+S = Patch.Status
+REVIEW_KINDS = ("Reviewed-by", "Acked-by")
+# Reviewers' words that ask for another version, as in real replies on linux-mm:
+# "NAK.", "Please fix ...", "can you drop ...", "this is wrong", "needs to be ...",
+# "please send a v5", "Please resend".
+_ASKS_FOR_CHANGES = re.compile(
+    r"(?im)^\s*(nak|nack)\b|\bplease\s+(fix|change|drop|rework|split|resend|update|rebase|"
+    r"send\s+a\s+v\d+|address)\b|\bcan\s+you\s+(please\s+)?(fix|change|drop|rework|split|"
+    r"rebase)\b|\bthis\s+(is|looks)\s+(wrong|broken|incorrect)\b|\bneeds?\s+to\s+be\s+"
+    r"(fixed|changed|reworked|split)\b"
+)
+
+
+@dataclass(frozen=True)
+class Derived:
+    status: str
+    reason: str
+    evidence: tuple[str, ...]
+
+
+def patch_status_derive(*, patch: Patch, check_commits: bool = True) -> Derived:
+    version = patch.series_version
+    own = patch.message
+    author_id = own.author_id if own else None
+    # During an import no commit is known at all: skip those queries.
+    commit = _applied_commit(patch) if check_commits else None
+    if commit is not None:
+        how = "has the same patch-id" if patch.patch_id and commit.patch_id == patch.patch_id \
+            else "links to this patch's message"
+        return Derived(S.APPLIED, f"commit {commit.repo}@{commit.sha[:12]} {how}",
+                       (commit.sha,))
+    if version.superseded_by_id:
+        newer = version.superseded_by
+        mail = newer.cover or Message.objects.filter(patch__series_version=newer).first()
+        return Derived(S.SUPERSEDED, f"superseded by v{newer.version}",
+                       (mail.msgid,) if mail else ())
+    trailers = list(
+        Trailer.objects.filter(Q(patch=patch) | Q(series_version=version, patch__isnull=True))
+        .exclude(message_id=own.pk if own else None)
+        .select_related("message")
+        .order_by("message__date", "pk")
+    )
+    naks = [t for t in trailers if t.kind == "Nacked-by"]
+    if naks:
+        return Derived(S.CHANGES_REQUESTED, "; ".join(f"Nacked-by: {t.value}" for t in naks),
+                       _ids(t.message for t in naks))
+    reviews = [t for t in trailers if t.kind in REVIEW_KINDS]
+    if reviews:
+        return Derived(S.REVIEWED, "; ".join(f"{t.kind}: {t.value}" for t in reviews),
+                       _ids(t.message for t in reviews))
+    replies = list(
+        Message.objects.filter(Q(about_patch=patch) | Q(about_version=version))
+        .exclude(author_id=author_id if author_id else -1)
+        .order_by("date", "pk")
+        .only("msgid", "new_text", "is_placeholder", "author_id")
+    )
+    asking = [m for m in replies if _ASKS_FOR_CHANGES.search(m.new_text or "")]
+    if asking:
+        return Derived(S.CHANGES_REQUESTED, f"{len(asking)} reply(ies) ask for changes",
+                       _ids(asking))
+    if replies:
+        return Derived(S.UNDER_REVIEW, f"{len(replies)} reply(ies), no review trailer yet",
+                       _ids(replies))
+    return Derived(S.NEW, "no replies yet", (own.msgid,) if own else ())
+
+
+def _ids(messages: Iterable[Message]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(m.msgid for m in messages))
+
+
+def _applied_commit(patch: Patch) -> Commit | None:
+    query = Q(patch_id=patch.patch_id) if patch.patch_id else Q()
+    if patch.message_id:
+        # "Link: https://lore.kernel.org/r/<msgid>" in the commit message.
+        msgid = patch.message.msgid
+        query = query | Q(message__contains=msgid) if query else Q(message__contains=msgid)
+    if not query:
+        return None
+    return Commit.objects.filter(query).order_by("pk").first()
+
+
+def patches_status_refresh(*, patch_ids: Iterable[int]) -> int:
+    """Re-derives the status of these patches; returns how many changed."""
+    changed = 0
+    has_commits = Commit.objects.exists()
+    patches = Patch.objects.filter(pk__in=list(patch_ids)).select_related(
+        "series_version__superseded_by__cover", "message"
+    )
+    for patch in patches:
+        derived = patch_status_derive(patch=patch, check_commits=has_commits)
+        evidence = list(derived.evidence)
+        if (patch.status, patch.status_reason, patch.status_evidence) == (
+            derived.status, derived.reason, evidence
+        ):
+            continue
+        patch.status, patch.status_reason = derived.status, derived.reason
+        patch.status_evidence, patch.status_updated_at = evidence, timezone.now()
+        patch.save(update_fields=["status", "status_reason", "status_evidence",
+                                  "status_updated_at"])
+        changed += 1
+    return changed
+
+
+def patch_statuses_refresh_for_commit(*, commit: Commit) -> int:
+    """A commit became known (fetched from GitHub): patches it applies are re-derived."""
+    query = Q(patch_id=commit.patch_id) if commit.patch_id else Q(pk__in=[])
+    msgids = re.findall(r"(?im)^link:\s*https?://\S+?/(?:r/|all/)?<?([^/\s<>]+@[^/\s<>]+)>?/?\s*$",
+                        commit.message or "")
+    if msgids:
+        query |= Q(message__msgid__in=msgids)
+    return patches_status_refresh(patch_ids=Patch.objects.filter(query).values_list("pk",
+                                                                                    flat=True))
