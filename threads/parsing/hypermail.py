@@ -104,6 +104,20 @@ def _nav_links(soup: BeautifulSoup, url: str | None) -> dict[str, list[str]]:
     return links
 
 
+def _follow_ups(page: str, url: str | None) -> list[str]:
+    """MHonArc's "Follow-Ups" list: the direct replies are the bold links."""
+    begin = page.find("<!--X-Follow-Ups-->")
+    end = page.find("<!--X-Follow-Ups-End-->", begin)
+    if begin < 0 or end < 0:
+        return []
+    found: list[str] = []
+    for anchor in BeautifulSoup(page[begin:end], "lxml").select("strong > a[href]"):
+        href = urljoin(url, anchor["href"]) if url else anchor["href"]
+        if href not in found:
+            found.append(href)
+    return found
+
+
 def _body_text(page: str) -> str:
     for start, end in _BODY_MARKERS:
         begin = page.find(start)
@@ -197,7 +211,7 @@ def parse_hypermail_page(page: str | bytes, *, url: str | None = None) -> Hyperm
         message=message,
         in_reply_to_url=(links.get("in_reply_to") or [None])[0],
         next_in_thread_url=(links.get("next_in_thread") or [None])[0],
-        replies_urls=tuple(links.get("reply", [])),
+        replies_urls=tuple(dict.fromkeys(links.get("reply", []) + _follow_ups(page, url))),
         maybe_in_reply_to_url=(links.get("maybe_in_reply_to") or [None])[0],
     )
 

@@ -145,6 +145,7 @@ class _Assembler:
             builder = self.by_references(msg, info) or self.by_markers(msg, info)
         if builder is None or number in builder.patches:
             builder = self.new(msg, info)
+            builder.total = info.total if info.total is not None else 1
             self.remember(builder, *msg.references, msg.message_id)
         else:
             self.remember(builder, msg.message_id)
