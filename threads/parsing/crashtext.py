@@ -43,9 +43,13 @@ _CONTINUE = re.compile(
     r"</?(?:TASK|IRQ|NMI|SOFTIRQ)>|Modules linked in:|CPU: \d+|Hardware name:|Workqueue:|"
     r"Call Trace:|RIP: |RSP: |Stack:|Tainted:|#PF: |PGD |Oops|BUG: |WARNING: |irq event stamp|"
     r"hardirqs |softirqs |-+\[ (?:end trace|cut here)|Kernel panic|Allocated by task|"
-    r"Freed by task|The buggy address|Memory state around|[0-9a-f]{16}: (?:[0-9a-f]{2} )|"
+    r"Freed by task|The buggy address|(?:Read|Write) of size \d+ at addr|Memory state around|"
+    r"[0-9a-f]{16}: (?:[0-9a-f]{2} )|"
     r"pc : |lr : |sp : |x\d+ ?: |Internal error:|Process |kasan_|__kasan|lock_|print_)"
 )
+
+# The ruler KASAN prints above "BUG: KASAN: slab-use-after-free in ..." (66 "=").
+_RULER = re.compile(r"^={20,}$")
 
 
 def _console_payload(text: str) -> tuple[bool, str]:
@@ -86,6 +90,8 @@ def find_crash_text(text: str) -> tuple[CrashText, ...]:
             i += 1
             continue
         depth, end, j = lines[i].depth, i + 1, i + 1
+        if i > 0 and lines[i - 1].depth == depth and _RULER.match(lines[i - 1].text.strip()):
+            i -= 1  # KASAN/KMSAN reports open with a "=====" ruler line
         while j < len(lines):
             line = lines[j]
             if line.depth == depth and not line.blank and (_continues(line) or _starts(line)):

@@ -96,8 +96,13 @@ class _DiffReader:
                 self.out.append(f"diff --git a/{old if old != '/dev/null' else new} b/{name}")
             self.out += [line.text.rstrip(), self.lines[self.i + 1].text.rstrip()]
             self.i += 2
+            hunks_before = len(self.hunks)
             while self._read_hunk():
                 pass
+            if not git and len(self.hunks) == hunks_before:
+                self.i = begin  # "--- x" / "+++ y" with no hunk is text, not a diff
+                del self.out[out_len:]
+                return False
         elif not git:
             return False
         if not name or (self.i == begin):

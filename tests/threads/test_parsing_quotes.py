@@ -1,0 +1,102 @@
+"""threads/parsing/quotes.py (and the attribution lines it relies on) on fixture bodies."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from threads.parsing.attribution import parse_attribution
+from threads.parsing.quotes import parse_body
+
+BODY = Path(__file__).resolve().parents[1] / "fixtures" / "body"
+
+
+def read(name: str) -> str:
+    return (BODY / name).read_text()
+
+
+def test_it_links_each_seed_quote_level_to_its_author(seed_text):
+    body = parse_body(seed_text)
+    quotes = {(s.depth, s.attribution.name) for s in body.segments
+              if s.kind == "quote" and s.attribution}
+    assert {(1, "Zi Yan"), (2, "Luis Chamberlain"), (3, "Zi Yan"), (4, "Luis Chamberlain"),
+            (5, "Luis Chamberlain"), (8, "Matthew Wilcox"),
+            (9, "Pankaj Raghav (Samsung)")} <= quotes
+
+
+def test_it_reads_the_seed_attribution_depths_and_dates(seed_text):
+    attributions = parse_body(seed_text).attributions
+    assert [a.depth for a in attributions] == list(range(9))
+    assert attributions[0].name == "Zi Yan"
+    assert attributions[0].date == datetime(2024, 4, 30, 2, 43, 16, tzinfo=UTC)
+    assert attributions[1].date is None  # Apple Mail's "On 29 Apr 2024, at 20:31" has no zone
+    assert attributions[1].date_text == "29 Apr 2024, at 20:31"
+    assert attributions[7].name == "Matthew Wilcox"
+    assert attributions[7].date == datetime(2024, 4, 25, 20, 10, 16, tzinfo=UTC)
+
+
+def test_it_keeps_the_seed_diffs_and_crash_as_their_own_segments(seed_text):
+    kinds = [(s.kind, s.depth) for s in parse_body(seed_text).segments]
+    assert ("diff", 5) in kinds and ("diff", 4) in kinds
+    assert kinds.count(("crash", 0)) == 1
+
+
+def test_it_gives_the_new_text_without_quotes(seed_text):
+    new_text = parse_body(seed_text).new_text
+    assert "No, min order is used." in new_text
+    assert "That's what I had tried with my new fstsest test" in new_text
+    assert "Hmm, I misunderstood" not in new_text
+    assert "Zi Yan wrote:" not in new_text
+
+
+def test_it_separates_the_signature():
+    body = parse_body(read("0001-mutt-reply-nested-quotes-signature.txt"))
+    assert body.signature == "Pankaj Raghav\nSamsung Semiconductor"
+    assert body.new_text.endswith("Thanks,\nPankaj")
+    assert [s.kind for s in body.segments][-1] == "signature"
+
+
+def test_it_attributes_a_blank_marker_line_to_the_surrounding_quote():
+    body = parse_body(read("0001-mutt-reply-nested-quotes-signature.txt"))
+    depth1 = [s for s in body.segments if s.kind == "quote" and s.depth == 1]
+    assert depth1[0].text == "How would I go about reproducing this?"
+    assert depth1[0].attribution.name == "Matthew Wilcox"
+    depth2 = [s for s in body.segments if s.kind == "quote" and s.depth == 2]
+    assert depth2[0].attribution.name == "Pankaj Raghav (Samsung)"
+
+
+def test_it_reads_every_attribution_style():
+    attributions = parse_body(read("0002-attribution-styles.txt")).attributions
+    assert [(a.name, a.address) for a in attributions] == [
+        ("Zi Yan", "ziy@nvidia.com"),
+        ("Luis Chamberlain", "mcgrof@kernel.org"),
+        ("Zi Yan", "ziy@nvidia.com"),
+        ("Stephen Boyd", ""),
+        ("Liam R. Howlett", "liam.howlett@oracle.com"),
+        ("Luis Chamberlain", ""),
+        ("Michal Hocko", ""),
+    ]
+    assert attributions[0].date == datetime(2024, 4, 30, 2, 43, 16, tzinfo=UTC)
+    assert attributions[1].date is None  # "3:27 PM" without a zone is not an instant
+    assert attributions[1].date_text == "Tue, Apr 30, 2024 at 3:27 PM"
+
+
+def test_it_joins_a_wrapped_attribution_into_one_line():
+    attribution = parse_body(read("0002-attribution-styles.txt")).attributions[1]
+    assert attribution.line == (
+        "On Tue, Apr 30, 2024 at 3:27 PM Luis Chamberlain <mcgrof@kernel.org> wrote:"
+    )
+
+
+def test_it_ignores_a_wrote_line_that_introduces_no_quote():
+    body = parse_body("On Monday, the team wrote:\nnothing quoted here\n")
+    assert body.attributions == ()
+    assert parse_attribution("On Mon, Apr 29, 2024 at 10:43:16PM -0400, Zi Yan wrote:")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("> \nOnwrote:,-@<>ab1|\t")), max_size=300))
+def test_it_never_raises_on_random_text(text):
+    body = parse_body(text)
+    assert isinstance(body.new_text, str)
