@@ -17,7 +17,9 @@ API_HEADERS = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": 
 
 def _checked(owner: str, repo: str, sha: str) -> tuple[str, str, str]:
     sha = sha.lower()
-    if not (NAME.match(owner) and NAME.match(repo) and SHA.match(sha)):
+    if not (NAME.match(owner) and NAME.match(repo) and SHA.match(sha)) or (
+        owner.strip(".") == "" or repo.strip(".") == ""
+    ):
         raise errors.FetchError(f"not a GitHub commit: {owner}/{repo}@{sha}", retryable=False)
     return owner, repo, sha
 

@@ -215,7 +215,7 @@ class HttpClient:
             sent["If-None-Match"] = validators.etag
         if validators and validators.last_modified:
             sent["If-Modified-Since"] = validators.last_modified
-        if settings.GITHUB_TOKEN and _origin(url) == _origin(settings.GITHUB_API_URL):
+        if settings.GITHUB_TOKEN and url.startswith(settings.GITHUB_API_URL + "/"):
             sent["Authorization"] = f"Bearer {settings.GITHUB_TOKEN}"
         return sent
 

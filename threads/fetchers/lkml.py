@@ -22,13 +22,26 @@ MARKERS = (b"<!--X-Body-of-Message-->", b"<!--X-Body-of-Message-End-->")
 
 
 def page_key(url: str) -> str | None:
-    """``"2404.3/07010"`` for a message page URL on the configured lkml host, else None."""
+    """``"2404.3/07010"`` for a message page URL under the configured LKML_BASE_URL, else None."""
     parts = urlsplit(url)
     base = urlsplit(settings.LKML_BASE_URL)
-    if parts.netloc.lower() != base.netloc.lower():
+    if (parts.scheme, parts.netloc.lower()) != (base.scheme, base.netloc.lower()):
         return None
-    match = PAGE_PATH.match(parts.path)
+    if not parts.path.startswith(base.path + "/"):
+        return None
+    match = PAGE_PATH.match(parts.path[len(base.path):])
     return f"{match[1]}/{match[2]}" if match else None
+
+
+def find_page_key(text: str) -> str | None:
+    """The page key of a pasted lkml.iu.edu URL (the real host or the configured one)."""
+    text = text.strip()
+    for base in ("https://lkml.iu.edu", "http://lkml.iu.edu", settings.LKML_BASE_URL):
+        if text.startswith(base + "/"):
+            match = PAGE_PATH.match(urlsplit(text).path[len(urlsplit(base).path):])
+            if match:
+                return f"{match[1]}/{match[2]}"
+    return None
 
 
 def page_url(key: str) -> str:
