@@ -38,6 +38,8 @@ class CrashReport:
     start: int = 0  # character offsets of the report in the log
     end: int = 0
     kernel: KernelInfo = KernelInfo()
+    panicked: bool = False  # the kernel panicked after (or because of) this report
+    corrupted_reason: str = ""  # why ``corrupted`` is set: "no frames in a stack trace", ...
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,90 @@
+"""Kernel console logs -> crash reports in syzbot's scheme (pure; no Django).
+
+    >>> from ci_results.parsing.crash import parse_log
+    >>> a = parse_log("[ 60.0] BUG: kernel NULL pointer dereference, address: 0036\\n...")
+    >>> a.contains_crash, a.reports[0].title
+    (True, 'BUG: unable to handle kernel NULL pointer dereference in ...')
+
+``parse_log`` never raises: a log it cannot make sense of gives ``contains_crash=False``
+or a report marked corrupted.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from ..types import CrashReport, KernelInfo, LogAnalysis
+from .report import find_first_oops, parse_one
+from .stream import parse_log_file
+from .suppress import is_suppressed
+
+__all__ = ["contains_crash", "parse_log", "parse_log_file"]
+
+MAX_REPORTS = 50
+_PANIC = "Kernel panic - not syncing"
+# Follow-up panics that only repeat the report before them.
+_FOLLOW_UP = re.compile(
+    r"kernel panic: (?:Fatal exception|panic_on_warn set|hung_task: blocked tasks)"
+)
+
+
+def contains_crash(text: str) -> bool:
+    """Does the log hold a kernel crash report? ``"[ 1.0] WARNING: CPU: 0 PID: 1 at ..."`` ->
+    True; a clean boot, ``"WARNING: The ... option is deprecated"`` from user space -> False."""
+    try:
+        return find_first_oops(text) is not None
+    except Exception:
+        return False
+
+
+def next_report(text: str, pos: int) -> tuple[CrashReport, int] | None:
+    """The first report at or after ``pos`` and where to look for the one after it."""
+    found = find_first_oops(text, pos)
+    if found is None:
+        return None
+    oops, begin, end = found
+    report, next_pos = parse_one(text, oops, begin, end)
+    panicked = text.find(_PANIC, begin, begin + 2_000_000) != -1
+    report = dataclasses.replace(
+        report, panicked=panicked, suppressed=is_suppressed(text, begin)
+    )
+    return report, next_pos
+
+
+def keep_report(reports: list[CrashReport], report: CrashReport) -> bool:
+    """Drop a panic that only follows up the report before it ("panic_on_warn set")."""
+    return not (reports and _FOLLOW_UP.match(report.title))
+
+
+def find_reports(text: str) -> list[CrashReport]:
+    """Every report in ``text``, in log order."""
+    reports: list[CrashReport] = []
+    pos = 0
+    while len(reports) < MAX_REPORTS:
+        step = next_report(text, pos)
+        if step is None:
+            break
+        report, pos = step
+        if keep_report(reports, report):
+            reports.append(report)
+    return reports
+
+
+def analyse(reports: list[CrashReport], kernel: KernelInfo | None = None) -> LogAnalysis:
+    if not reports:
+        return LogAnalysis(contains_crash=False, kernel=kernel or KernelInfo())
+    return LogAnalysis(
+        contains_crash=True,
+        reports=tuple(reports),
+        panicked=any(r.panicked for r in reports),
+        kernel=reports[0].kernel,
+    )
+
+
+def parse_log(text: str) -> LogAnalysis:
+    """Parse a whole console log held in memory (see the module docstring)."""
+    try:
+        return analyse(find_reports(text))
+    except Exception:
+        return LogAnalysis(contains_crash=contains_crash(text))

@@ -1,0 +1,52 @@
+"""Is a cut-out report truncated or interleaved beyond use?"""
+
+from __future__ import annotations
+
+import re
+
+from .frames import FRAME_RES, STACK_START
+from .oops import Format
+
+# "WARNING in foo[   60.123456]": a timestamp merged into the middle of a title.
+_CORRUPTED_TITLES = (re.compile(r"\[ *[0-9]+\.[0-9]+\]"),)
+
+
+def find_corruption(title: str, report: str, fmt: Format | None) -> str:
+    """Return why the report is corrupted, or "" when it is usable.
+
+    A report that should have a stack trace must contain a trace keyword ("Call Trace",
+    "backtrace", ...) followed within a few lines by at least one frame.
+    """
+    if any(r.search(title) for r in _CORRUPTED_TITLES):
+        return "title matches corrupted regexp"
+    if fmt is None:
+        return ""
+    if fmt.corrupted:
+        return "report format is marked as corrupted"
+    if fmt.no_stack_trace:
+        return ""
+    if not any(k in report for k in ("Call Trace", "backtrace", "Allocated:", "Freed:",
+                                     "Call trace", "Backtrace")):
+        return "no stack trace in report"
+    if fmt.stack is None:
+        return ""
+    has_trace = False
+    for key in STACK_START:
+        m = key.search(report)
+        if m is None:
+            continue
+        rest = report[m.start():].split("\n", 17)
+        if len(rest) < 2 or not rest[1]:
+            return "call trace is missing"
+        ok = False
+        for ln in rest[1:16]:
+            if any(k.search(ln) for k in STACK_START):
+                break
+            if "(stack is not available)" in ln or any(r.search(ln) for r in FRAME_RES):
+                ok = has_trace = True
+                break
+        if not ok:
+            return "no frames in a stack trace"
+    if not has_trace:
+        return "no stack trace in report"
+    return ""

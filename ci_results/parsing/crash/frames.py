@@ -1,0 +1,259 @@
+"""Call traces: frame lines, the guilty frame and the functions that are never guilty.
+
+The guilty frame is the first frame of the trace that is not generic reporting, locking,
+allocation, string/usercopy or entry code: in
+``dump_stack_lvl / print_report / kasan_report / memcpy / tipc_mon_reinit_self`` it is
+``tipc_mon_reinit_self``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+# Placeholders shared by the report tables (as in the kernel's own print formats).
+_PC = r"\[<?(?:0x)?[0-9a-f]{1,16}>?\]"  # "[<ffffffff8135b7f5>]"
+# "ip6_fragment+0x1052/0x2d80", "vfs_kern_mount.part.3+0x50", and the decoded form
+# "filemap_get_folios_tag (mm/filemap.c:1980)" written by decode_stacktrace.sh (the seed).
+_FUNC = r"([a-zA-Z0-9_]+)(?:\.|\+| \((?:\./)?[a-zA-Z0-9_\-/.]+:\d)"
+_SRC = r"([a-zA-Z0-9\-_/.]+\.[a-z]+:[0-9]+)"  # "net/ipv4/tcp.c:1234"
+_ADDR = r"0x[0-9a-f]+"
+
+
+def compile_re(pattern: str) -> re.Pattern[str]:
+    """Compile a table regex, expanding {{PC}}, {{FUNC}}, {{SRC}} and {{ADDR}}."""
+    pattern = (
+        pattern.replace("{{PC}}", _PC)
+        .replace("{{FUNC}}", _FUNC)
+        .replace("{{SRC}}", _SRC)
+        .replace("{{ADDR}}", _ADDR)
+    )
+    return re.compile(pattern)
+
+
+# Marker in a StackFmt.parts list: "parse a call trace from here".
+PARSE_STACK = re.compile(r"(?!)")
+
+# "Call Trace:" (x86), "Call trace:" (arm64), "Backtrace:" (arm).
+CALL_TRACE = compile_re(r"(?:Call (?:T|t)race:)|(?:Backtrace:)")
+# "RIP: 0010:filemap_get_folios_tag+0x1e5/0x600", "IP: [<ffffffff82d4e304>] __memset+0x24",
+# "pc : __run_timers+0x2c/0x6c0" (arm64), "PC is at __dabt_svc+0x4c" (arm), "NIP [c...] f".
+RIP_FRAME = compile_re(
+    r"(?:IP|NIP|pc |PC is at):? (?:(?:[0-9]+:)?(?:{{PC}} +){0,2}{{FUNC}}"
+    r"|(?:[0-9]+:)?0x[0-9a-f]+|(?:[0-9]+:)?{{PC}} +\[< *\(null\)>\] +\(null\)|[0-9]+: +\(null\))"
+)
+
+# Lines where a call trace starts ("Allocated by task 5:" in KASAN, "backtrace:" in
+# kmemleak, "Uninit was stored to memory at:" in KMSAN); "stack backtrace:" is lockdep's.
+STACK_START = [
+    re.compile(r"Call (?:T|t)race"),
+    re.compile(r"Allocated:"),
+    re.compile(r"Allocated by task [0-9]+:"),
+    re.compile(r"Freed:"),
+    re.compile(r"Freed by task [0-9]+:"),
+    re.compile(r"[^k] backtrace:"),
+    re.compile(r"Backtrace:"),
+    re.compile(r"Uninit was stored to memory at"),
+]
+# " ip6_fragment+0x1052/0x2d80", " [<ffffffff8135b7f5>] dump_stack+0xc1/0x120",
+# "[<803be594>] (nfs_fs_mount) from [<8026b930>] (mount_fs+0x34/0xe4)" (arm).
+FRAME_RES = [
+    compile_re(r"^ *(?:{{PC}} ){0,2}{{FUNC}}"),
+    compile_re(r"^ *{{PC}} \(([a-zA-Z0-9_.]+)\) from {{PC}} \({{FUNC}}"),
+]
+# "should_failslab+0x5/0x10": fault-injection stacks get interleaved with the report.
+CORRUPTED_LINES = [
+    compile_re(r"^( \[<?(?:0x)?[0-9a-f]+>?\])? should_fail(slab)?(\.[a-z0-9.]+)?\+0x"),
+]
+
+# Applied in this order, each to the result of the previous one, so that
+# "__se_sys_mremap" -> "sys_mremap" -> "mremap" and "__x64_sys_futex" -> "sys_futex".
+STRIP_PREFIXES = (
+    "__do_sys_", "__se_", "compat_SYSC_", "compat_SyS_", "SYSC_", "SyS_", "sys_",
+    "__x64_", "__ia32_", "__arm64_", "____sys_", "___sys_", "__sys_", "ksys_",
+)  # fmt: skip
+
+# Functions that are never the guilty frame (matched as regex searches in the name).
+SKIP_PATTERNS = (
+    "__sanitizer", "__asan", "kasan", "hwasan", "__msan", "kmsan", "kcsan_setup_watchpoint",
+    "check_memory_region", "check_heap_object", "check_object", "read_word_at_a_time",
+    "(read|write)_once_.*nocheck", "print_address_description", "panic", "invalid_op",
+    "report_bug", "fixup_bug", "print_report", "print_usage_bug", "do_error", "_trap$|do_trap_",
+    "show_stack", "dump_stack", "walk_stack", "dump_backtrace", "warn_slowpath", "warn_alloc",
+    "warn_bogus", "__warn", "alloc_page", "k?v?(?:m|z|c)alloc", "krealloc", "kmem_cache",
+    "allocate_slab", "folio_(?:alloc|unlock)", "filemap_alloc_folio", "__filemap_get_folio",
+    "find_or_create_page", "do_read_cache_folio", "read_cache_page", "pagecache_get_page",
+    "grab_cache_page_write_begin", "slab_", "debug_object", "timer_is_static_object",
+    "work_is_static_object", "__might_fault", "print_unlock", "imbalance_bug", "lockdep",
+    "bh_enable", "bh_disable", "perf_trace", "lock_acquire", "lock_release", "lock_class",
+    "mark_lock", "(reacquire|mark)_held_locks", "raw_spin_rq", "spin_lock", "spin_trylock",
+    "spin_unlock", "read_lock", "read_trylock", "write_lock", "write_trylock", "read_unlock",
+    "write_unlock", "^down$", "down_read", "down_write", "down_read_trylock",
+    "down_write_trylock", "down_trylock", "up_read", "up_write", "^mutex_", "^__mutex_",
+    "^rt_mutex_", "owner_on_cpu", "osq_lock", "osq_unlock",
+    "atomic(64)?_(dec|inc|read|set|or|xor|and|add|sub|fetch|xchg|cmpxchg|try)",
+    "(set|clear|change|test)_bit", "__wake_up", "^refcount_", "^kref_", "ref_tracker",
+    "seqprop_assert", "memcpy", "memcmp", "memset", "memchr", "memmove", "memdup", "strcmp",
+    "strncmp", "strchr", "strlen", "strcpy", "strscpy", "strncpy", "strnlen", "copy_to_user",
+    "copy_from_user", "copy_to_iter", "copy_from_iter", "copy_page_to_iter",
+    "copy_page_from_iter", "copy_folio_to_iter", "^copyin$", "^copyout$", "put_user",
+    "get_user", "might_fault", "might_sleep", "list_add", "list_del", "list_replace",
+    "list_move", "list_splice", "^rb_", "^__rb_", "_indirect_thunk_", "string", "pointer",
+    "snprintf", "scnprintf", "kasprintf", "kvasprintf", "printk", "va_format", "dev_info",
+    "dev_notice", "dev_warn", "dev_err", "dev_alert", "dev_crit", "dev_emerg",
+    "program_check_exception", "program_check_common", "del_timer", "flush_work",
+    "__cancel_work_timer", "cancel_work_sync", "try_to_grab_pending", "flush_workqueue",
+    "drain_workqueue", "destroy_workqueue", "queue_work", "finish_wait", "kthread_stop",
+    "kobject_", "add_uevent_var", "get_device_parent", "device_add", "device_del",
+    "device_unregister", "device_destroy", "device_release", "devres_release_all",
+    "hwrng_unregister", "i2c_del_adapter", "__unregister_client", "device_for_each_child",
+    "rollback_registered", "unregister_netdev", "sysfs_remove", "__sysfs_remove",
+    "__kernfs_remove", "kernfs_remove", "^rcu_", "^__rcu_", "^kfree_", "^call_rcu",
+    "^free_rcu", "^__ubsan", "^ubsan_", "^__kmsan", "^xas_", "^xa_", "^__local_bh_",
+    "^local_bh_", "^local_irq_", "^fast_dput", "^dput", "^(__)?local_lock", "^kfree$",
+    "^__kfree", "^kvfree", "^vfree", "^__schedule_bug", "^stack_trace_", "^arch_stack_walk",
+    "^__stack_depot", "^stack_depot", "^unwind_", "^__unwind", "^__switch_to",
+)  # fmt: skip
+
+
+@lru_cache(maxsize=256)
+def skip_regex(extra: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(SKIP_PATTERNS + extra))
+
+
+def frame_variants(raw: str) -> list[str]:
+    """``"__se_sys_mremap"`` -> ``["__se_sys_mremap", "sys_mremap", "mremap"]``."""
+    variants = [raw]
+    name = raw
+    for prefix in STRIP_PREFIXES:
+        if name.startswith(prefix) and len(name) > len(prefix):
+            name = name[len(prefix):]
+            variants.append(name)
+    return variants
+
+
+def _match_frame(line: str) -> re.Match[str] | None:
+    for frame_re in FRAME_RES:
+        m = frame_re.search(line)
+        if m:
+            return m
+    return None
+
+
+def _matches_any(line: str, regexes: Sequence[re.Pattern[str]]) -> bool:
+    return any(r.search(line) for r in regexes)
+
+
+# A found frame: (canonical name, raw name as printed).
+Frame = tuple[str, str]
+Extractor = Callable[[list[Frame]], tuple[Frame | None, str]]
+
+
+def _append(frames: list[Frame], m: re.Match[str] | None, skip: re.Pattern[str]) -> None:
+    if m is None:
+        return
+    for raw in m.groups():
+        if not raw or not _IDENT_RE.match(raw):
+            continue  # a source position captured by {{SRC}}, not a function
+        name = frame_variants(raw)[-1]
+        if not skip.search(name):
+            frames.append((name, raw))
+
+
+_IDENT_RE = re.compile(r"[A-Za-z0-9_]+$")
+
+
+def _default_extractor(frames: list[Frame]) -> tuple[Frame | None, str]:
+    return (frames[0], "") if frames else (None, "extracted no stack frame")
+
+
+def _extract(
+    lines: Sequence[str],
+    parts: Sequence[re.Pattern[str]],
+    skip: re.Pattern[str],
+    extractor: Extractor,
+) -> tuple[Frame | None, str]:
+    """Match ``parts`` against consecutive lines, collecting frames on the way.
+
+    A part that never matches is skipped (a report may lack "Call Trace:" or print it
+    before the RIP line); frames collected before it still count.
+    """
+    frames: list[Frame] = []
+    i, n = 0, len(lines)
+    part_idx = 0
+    stacks = 0
+    while part_idx < len(parts):
+        part = parts[part_idx]
+        if part is PARSE_STACK and stacks > 0:
+            break
+        if part is PARSE_STACK:
+            stacks += 1
+            while i < n:
+                ln = lines[i]
+                i += 1
+                if _matches_any(ln, CORRUPTED_LINES):
+                    return None, "corrupted line in stack"
+                if _matches_any(ln, STACK_START):
+                    break
+                if part_idx + 1 < len(parts) and parts[part_idx + 1] is not PARSE_STACK:
+                    m = parts[part_idx + 1].search(ln)
+                    if m:
+                        _append(frames, m, skip)
+                        part_idx += 1
+                        break
+                _append(frames, _match_frame(ln), skip)
+        else:
+            # A part that does not match is skipped without consuming lines.
+            for j in range(i, n):
+                ln = lines[j]
+                if _matches_any(ln, CORRUPTED_LINES):
+                    return None, "corrupted line in stack"
+                m = part.search(ln)
+                if m:
+                    _append(frames, m, skip)
+                    i = j + 1
+                    break
+        part_idx += 1
+    return extractor(frames)
+
+
+@dataclass(frozen=True)
+class StackFmt:
+    """How to find the guilty frame: regexes matched line by line, in order."""
+
+    parts: tuple[re.Pattern[str], ...]
+    parts2: tuple[re.Pattern[str], ...] = ()
+    skip: tuple[str, ...] = ()
+    extractor: Extractor | None = field(default=None)
+
+
+def find_guilty_frame(stack: StackFmt, lines: Sequence[str]) -> tuple[Frame | None, str]:
+    """Return ((canonical, raw) frame or None, corruption reason) for report lines."""
+    skip = skip_regex(stack.skip)
+    extractor = stack.extractor or _default_extractor
+    frame, reason = _extract(lines, stack.parts, skip, extractor)
+    if frame is None and stack.parts2:
+        frame, reason = _extract(lines, stack.parts2, skip, extractor)
+    return frame, reason
+
+
+def find_frames(lines: Sequence[str]) -> list[str]:
+    """All frames of the first call trace in ``lines``, offsets stripped, innermost first."""
+    out: list[str] = []
+    started = False
+    for ln in lines:
+        if not started:
+            started = _matches_any(ln, STACK_START)
+            continue
+        if _matches_any(ln, STACK_START) and out:
+            break
+        m = _match_frame(ln)
+        if m:
+            out.append(next(g for g in m.groups() if g))
+        elif out and ln.strip() not in ("<TASK>", "</TASK>", "<IRQ>", "</IRQ>", "<NMI>",
+                                        "</NMI>", "<EOI>") and not ln.lstrip().startswith("?"):
+            if len(out) > 2 and not ln.strip().startswith(("RIP", "R", "Code")):
+                break
+    return out

@@ -1,0 +1,59 @@
+"""What a report says about the kernel: version, taint, hardware, CPU/PID/Comm, workqueue."""
+
+from __future__ import annotations
+
+import re
+
+from ..types import KernelInfo
+from .frames import RIP_FRAME
+from .title import clean_frame
+
+# "CPU: 4 PID: 89 Comm: kworker/u37:2 Not tainted 6.9.0-rc6 #10" and the newer
+# "CPU: 1 UID: 0 PID: 5827 Comm: syz.0.17 Tainted: G        W          6.12.0-rc1-syzkaller #0"
+_CPU_RE = re.compile(
+    r"CPU: (\d+) (?:UID: \d+ )?PID: (\d+) Comm: (.{1,64}?) "
+    r"(Not tainted|Tainted: [A-Z ]{0,40}?)\s*(\d+\.\d+[\w.+~-]*)"
+)
+# "WARNING: CPU: 1 PID: 8377 at arch/x86/kvm/x86.c:7209 ..."
+_CPU_SHORT_RE = re.compile(r"CPU: (\d+) (?:UID: \d+ )?PID: (\d+)(?: Comm: (\S{1,64}))?")
+# "Hardware name: QEMU Standard PC (Q35 + ICH9, 2009), BIOS 1.16.3-debian-1.16.3-2 04/01/2014"
+_HW_RE = re.compile(r"Hardware name: ([^\n]{1,200})")
+# "Workqueue: writeback wb_workfn (flush-254:48)"
+_WQ_RE = re.compile(r"Workqueue: ([\w./:-]{1,64} [\w.]{1,128})")
+# "Linux version 6.9.0-rc6 (user@host) (gcc ...)" in the boot log
+_VERSION_RE = re.compile(r"Linux version (\d+\.\d+[\w.+~-]*)")
+
+
+def find_kernel_info(report: str, log_head: str = "") -> KernelInfo:
+    """``"CPU: 4 PID: 89 Comm: kworker/u37:2 Not tainted 6.9.0-rc6 #10"`` ->
+    ``KernelInfo(cpu=4, pid=89, comm="kworker/u37:2", taint="Not tainted", version=...)``."""
+    cpu = pid = None
+    comm = taint = version = None
+    m = _CPU_RE.search(report)
+    if m:
+        cpu, pid, comm = int(m.group(1)), int(m.group(2)), m.group(3)
+        taint, version = m.group(4).rstrip(), m.group(5)
+    else:
+        s = _CPU_SHORT_RE.search(report)
+        if s:
+            cpu, pid, comm = int(s.group(1)), int(s.group(2)), s.group(3)
+    if version is None:
+        v = _VERSION_RE.search(log_head) or _VERSION_RE.search(report)
+        if v:
+            version = v.group(1)
+    hw = _HW_RE.search(report)
+    wq = _WQ_RE.search(report)
+    rip = None
+    r = RIP_FRAME.search(report)
+    if r and r.group(1):
+        rip = clean_frame(r.group(1))
+    return KernelInfo(
+        version=version,
+        taint=taint,
+        hardware=hw.group(1).strip() if hw else None,
+        cpu=cpu,
+        pid=pid,
+        comm=comm,
+        workqueue=wq.group(1) if wq else None,
+        rip=rip,
+    )

@@ -1,0 +1,75 @@
+"""Console line prefixes: timestamps, printk caller ids, syslog headers, ``\\r``.
+
+A kernel console line looks like ``[   60.002464][ T2148] BUG: ...``: the timestamp is
+optional, the caller id (``[ T2148]`` for a task, ``[    C1]`` for a CPU in interrupt
+context) appears with CONFIG_PRINTK_CALLER. A syslog/journal copy looks like
+``Apr 30 10:38:04 host kernel: BUG: ...``. The *context* of a line (the caller id, or
+``CONSOLE`` for a timestamped line without one) tells which lines belong to one report
+when several CPUs print at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+CONSOLE = "console"
+
+# Longest line we look at; a longer one (a 1 MB binary blob on the console) is cut here so
+# that no regex ever runs over more than this many characters.
+MAX_LINE = 4096
+
+# "[   60.002464][ T2148] " / "[   60.002464] " / "<6>[   60.0] " / "** 3 printk messages
+# dropped ** [  61.1] " / "syzkaller login: [  60.1] " (syzkaller console logs).
+_CONSOLE_RE = re.compile(
+    r"(?:\*\* \d{1,9} printk messages dropped \*\* )?"
+    r"(?:<\d{1,3}>)?"
+    r"\[ {0,20}\d{1,9}\.\d{1,9}\]"
+    r"(?:\[ {0,20}([TC]\d{1,9})\])? ?"
+)
+
+# "Apr 30 10:38:04 debian12-xfs-reflink-4k kernel: " (the seed: journalctl -k output).
+_SYSLOG_RE = re.compile(r"[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d [\w.-]{1,64} kernel: ")
+
+
+def iter_lines(text: str, start: int = 0) -> Iterator[tuple[int, int]]:
+    """Yield (begin, end) of each line from ``start``; ``end`` excludes the newline."""
+    n = len(text)
+    pos = start
+    find = text.find
+    while pos < n:
+        nl = find("\n", pos)
+        if nl == -1:
+            nl = n
+        yield pos, nl
+        pos = nl + 1
+
+
+def clean_line(line: str) -> tuple[str, str]:
+    """Strip the console prefix of one line, return (context, stripped text).
+
+    ``"[   60.002464][ T2148] BUG: x"`` -> ``("T2148", "BUG: x")``;
+    ``"[ 1.0] a"`` -> ``("console", "a")``; ``"plain"`` -> ``("", "plain")``.
+    """
+    if len(line) > MAX_LINE:
+        line = line[:MAX_LINE]
+    if line.endswith("\r"):
+        line = line.rstrip("\r")
+    if line[:1].isupper() and " kernel: " in line[:100]:
+        m = _SYSLOG_RE.match(line)
+        if m:
+            line = line[m.end():]
+    m = _CONSOLE_RE.match(line)
+    if m is None and "login: " in line[:200]:
+        m = _CONSOLE_RE.match(line, line.index("login: ") + 7)
+    if m:
+        return (m.group(1) or CONSOLE), line[m.end():]
+    return "", line
+
+
+_QUESTIONABLE_RE = re.compile(r"(?:\[<[0-9a-f]+>\])? \? +[a-zA-Z0-9_.]+(?:\+0x[0-9a-f]+/|\s\()")
+
+
+def is_questionable(stripped: str) -> bool:
+    """A ``? func+0x1/0x2`` frame: a stale address the unwinder was unsure about."""
+    return "?" in stripped[:40] and _QUESTIONABLE_RE.search(" " + stripped[:200]) is not None
