@@ -99,6 +99,7 @@ class Message(models.Model):
         indexes = [
             models.Index(fields=["thread", "date"]),
             models.Index(fields=["is_placeholder", "date"]),
+            models.Index(fields=["date"]),
         ]
 
     def __str__(self) -> str:

@@ -17,6 +17,9 @@ _REPLY_PREFIX = re.compile(r"^\s*((re|aw|fwd?|sv)\s*(\[\d+\])?\s*:\s*)+", re.IGN
 # An attribution line gives a date to the second or only to the minute ("at 20:31").
 DATE_TOLERANCE = timedelta(minutes=2)
 PLACEHOLDER_DOMAIN = "@placeholder.invalid"
+# The parsers make "kbd-<sha1>@kbd.invalid" / "lkml-text-<sha1>@kbd.invalid" when a mail (the
+# copied text of an lkml.iu.edu page) has no Message-ID; the real mail may replace it later.
+SYNTHETIC_DOMAIN = "@kbd.invalid"
 
 
 def clean(text: str | None) -> str:
@@ -45,4 +48,4 @@ def thread_title(subject: str) -> str:
 
 
 def is_synthetic_msgid(msgid: str) -> bool:
-    return msgid.endswith(PLACEHOLDER_DOMAIN)
+    return msgid.endswith((PLACEHOLDER_DOMAIN, SYNTHETIC_DOMAIN))

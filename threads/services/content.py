@@ -94,3 +94,9 @@ def crash_texts_store(*, message: Message, body: str) -> int:
         for c in found
     )
     return len(found)
+
+
+def content_forget(*, message: Message) -> None:
+    """Drops what was stored from a mail's body (before the real mail replaces it)."""
+    for model in (InlineDiff, Trailer, Link, CrashText):
+        model.objects.filter(message=message).delete()

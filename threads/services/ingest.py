@@ -170,7 +170,7 @@ def _ingest(
         obfuscated=parsed.author.obfuscated,
     )
     target = existing or placeholder_find_replaceable(
-        author_name=parsed.author.name, date=parsed.date
+        author_name=parsed.author.name, date=parsed.date, msgid=msgid
     )
     references, in_reply_to = clean_all(parsed.references), clean(parsed.in_reply_to).strip()
     chain = [i for i in chain_ids(references=references, in_reply_to=in_reply_to) if i != msgid]
@@ -189,6 +189,7 @@ def _ingest(
         "parse_warnings": clean_all(parsed.parse_warnings),
     }
     if target is not None:
+        content.content_forget(message=target)  # the real mail's content replaces it
         for name, value in fields.items():
             setattr(target, name, value)
         target.msgid = msgid

@@ -15,6 +15,7 @@ from threads.parsing.types import QuotedAncestor
 from threads.services.common import (
     DATE_TOLERANCE,
     PLACEHOLDER_DOMAIN,
+    SYNTHETIC_DOMAIN,
     clean,
     is_synthetic_msgid,
     names_match,
@@ -28,17 +29,24 @@ def placeholder_msgid(*, quoted_by: str, depth: int) -> str:
     return f"quote-{depth}-{digest}{PLACEHOLDER_DOMAIN}"
 
 
-def placeholder_find_replaceable(*, author_name: str, date: datetime | None) -> Message | None:
-    """A placeholder with a made-up Message-ID that this real mail (author, date) stands for."""
-    if date is None or not author_name:
+def placeholder_find_replaceable(
+    *, author_name: str, date: datetime | None, msgid: str
+) -> Message | None:
+    """A row with a made-up Message-ID that this real mail (author, date) stands for: a
+    placeholder, or a mail read without its Message-ID (the copied text of an lkml page)."""
+    if date is None or not author_name or is_synthetic_msgid(msgid):
         return None
-    candidates = Message.objects.filter(
-        is_placeholder=True, date__range=(date - DATE_TOLERANCE, date + DATE_TOLERANCE)
-    ).select_related("author", "thread", "parent")
-    for candidate in candidates[:50]:
-        author = candidate.author.name if candidate.author else ""
-        if is_synthetic_msgid(candidate.msgid) and names_match(author, author_name):
-            return candidate
+    window = (date - DATE_TOLERANCE, date + DATE_TOLERANCE)
+    related = ("author", "thread", "parent")
+    placeholders = Message.objects.filter(is_placeholder=True, date__range=window)
+    anonymous = Message.objects.filter(
+        is_placeholder=False, date__range=window, msgid__endswith=SYNTHETIC_DOMAIN
+    )
+    for query in (placeholders, anonymous):
+        for candidate in query.select_related(*related)[:50]:
+            author = candidate.author.name if candidate.author else ""
+            if is_synthetic_msgid(candidate.msgid) and names_match(author, author_name):
+                return candidate
     return None
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from threads.models import Message, Patch, Person, Series, SeriesVersion
+from threads.models import Message, Patch, Person, Series, SeriesVersion, Trailer
 from threads.parsing.series import normalise_name, series_family_key
 from threads.parsing.types import SubjectInfo
 from threads.services.context import IngestContext
@@ -86,6 +86,7 @@ def patch_mail_record(
         ctx.dirty_versions.add(version.pk)
         return None
     patch = patch_find_or_create(version=version, number=info.number or 1, name=info.name)
+    _absorb_subject_only_patch(ctx=ctx, patch=patch, info=info)
     fields = {"name": info.name}
     if patch.message_id is None:
         fields["message"] = message
@@ -96,6 +97,33 @@ def patch_mail_record(
     patch.save(update_fields=list(fields))
     ctx.dirty_patches.add(patch.pk)
     return patch
+
+
+def _absorb_subject_only_patch(*, ctx: IngestContext, patch: Patch, info: SubjectInfo) -> None:
+    """A patch known so far only from replies' subjects becomes this real one."""
+    ghost = Patch.objects.filter(
+        series_version__series__author__isnull=True,
+        series_version__series__family_key=series_family_key(info, ""),
+        series_version__version=info.version, number=patch.number, message__isnull=True,
+    ).exclude(pk=patch.pk).select_related("series_version").first()
+    if ghost is None:
+        return
+    Message.objects.filter(about_patch=ghost).update(about_patch=patch)
+    Trailer.objects.filter(patch=ghost).update(patch=patch)
+    version = ghost.series_version
+    ghost.delete()
+    _drop_if_empty(ctx=ctx, version=version)
+
+
+def _drop_if_empty(*, ctx: IngestContext, version: SeriesVersion) -> None:
+    if version.patches.exists() or version.cover_id is not None:
+        return
+    Message.objects.filter(about_version=version).update(about_version=None)
+    series_id = version.series_id
+    version.delete()
+    if not SeriesVersion.objects.filter(series_id=series_id).exists():
+        Series.objects.filter(pk=series_id).delete()
+        ctx.dirty_series.discard(series_id)
 
 
 def _version_from_chain(*, chain: list[str], info: SubjectInfo) -> SeriesVersion | None:
@@ -122,12 +150,7 @@ def _adopt_early_patches(*, ctx: IngestContext, cover: Message, version: SeriesV
         patch.series_version = version
         patch.save(update_fields=["series_version"])
         ctx.dirty_patches.add(patch.pk)
-        if not old.patches.exists() and old.cover_id is None:
-            series_id = old.series_id
-            old.delete()
-            if not SeriesVersion.objects.filter(series_id=series_id).exists():
-                Series.objects.filter(pk=series_id).delete()
-            ctx.dirty_series.discard(series_id)
+        _drop_if_empty(ctx=ctx, version=old)
 
 
 def reply_target_find(
@@ -149,6 +172,11 @@ def reply_target_find(
             return parent.about_patch_id, parent.about_version_id
     if not info.is_patch:
         return None, None
+    known = Patch.objects.filter(
+        name=info.name, number=info.number or 1, series_version__version=info.version
+    ).values_list("pk", flat=True).first()
+    if known and info.number != 0:
+        return known, None
     wanted = f"|{normalise_name(info.name)}"
     series = Series.objects.filter(family_key__endswith=wanted).order_by("pk").first()
     if series is None:
