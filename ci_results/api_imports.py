@@ -18,7 +18,7 @@ from pydantic import ValidationError as PydanticError
 
 from ci_results.models import CIToken
 from ci_results.parsing import kcidb, xunit
-from ci_results.schemas import ErrorOut, RunResultOut, ValidationErrorOut
+from ci_results.schemas import ErrorOut, RunIn, RunResultOut, ValidationErrorOut
 from ci_results.services import runs
 
 router = Router(tags=["imports"])
@@ -71,15 +71,27 @@ def _fields(error: xunit.XunitSchemaError | kcidb.KcidbSchemaError) -> list[dict
             for where, what in error.fields]
 
 
+def _validated(payloads: list[dict]) -> list[RunIn]:
+    """The runs as the runs API would take them; a value no run can hold is a 422 naming
+    the run (e.g. a KCIDB start_time in the year 1)."""
+    valid, detail = [], []
+    for payload in payloads:
+        try:
+            valid.append(RunIn.model_validate(payload))
+        except PydanticError as exc:
+            detail += [{"loc": ["body", payload["run_id"], *e["loc"]], "msg": e["msg"],
+                        "type": e["type"]}
+                       for e in exc.errors(include_url=False, include_input=False)]
+    if detail:
+        raise ImportRejected(422, detail)
+    return valid
+
+
 def _record(origin: Any, payloads: list[dict], ignored: tuple = ()) -> Status:
     try:
-        result = runs.runs_record(origin=origin, payloads=payloads)
+        result = runs.runs_record(origin=origin, payloads=_validated(payloads))
     except runs.OriginMismatch as exc:
         raise ImportRejected(403, str(exc)) from None
-    except PydanticError as exc:
-        detail = [{"loc": ["body", "runs", *e["loc"]], "msg": e["msg"], "type": e["type"]}
-                  for e in exc.errors(include_url=False, include_input=False)]
-        raise ImportRejected(422, detail) from None
     return Status(result.http_status, {
         "status": result.status,
         "results": [r.__dict__ for r in result.results],

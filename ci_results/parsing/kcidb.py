@@ -99,7 +99,8 @@ def parse_kcidb(data: bytes | str | dict, max_bytes: int = MAX_JSON_BYTES) -> di
         raise KcidbSchemaError(["(root): a KCIDB submission is a JSON object"])
     version = data.get("version")
     minor = version.get("minor") if isinstance(version, dict) else None
-    if not (isinstance(version, dict) and version.get("major") == 5 and minor in V5):
+    if not (isinstance(version, dict) and version.get("major") == 5 and type(minor) is int
+            and minor in V5):
         minor = 3  # report against the current schema: "version.major: 5 was expected"
     errors = sorted(_validator(minor).iter_errors(data), key=lambda e: list(map(str, e.path)))
     if errors:

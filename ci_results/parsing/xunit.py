@@ -134,7 +134,10 @@ def _safe_tree(data: bytes | str, max_bytes: int) -> Element:
     try:
         parser.Parse(raw, True)
         return builder.close()
-    except expat.ExpatError as exc:
+    except XunitError:
+        raise
+    except (expat.ExpatError, LookupError, ValueError) as exc:
+        # LookupError: <?xml version="1.0" encoding="NaN"?> names no codec Python knows.
         raise XunitError(f"malformed XML: {exc}") from exc
     except AssertionError as exc:  # TreeBuilder on an empty document
         raise XunitError("malformed XML: no element found") from exc

@@ -136,3 +136,15 @@ def test_it_refuses_kcidb_tests_of_another_origin(live_server, ci_token, log_dir
     assert response.status_code == 403
     assert "syzbot" in response.json()["detail"]
     assert db_state() == (0, 0, [])
+
+
+def test_it_answers_422_naming_the_run_when_kcidb_holds_a_value_no_run_can(
+        live_server, ci_token, log_dir):
+    _, secret = ci_token
+    data = json.loads(fixture("kcidb", "0001"))
+    data["tests"][2]["start_time"] = "0001-01-01T00:00:00+00:00"  # valid KCIDB, not a run
+    response = kcidb(live_server, secret, json.dumps(data).encode())
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == [
+        "body", "kdevops:xfs_reflink_4k-generic-001-1", "started_at"]
+    assert db_state() == (0, 0, [])

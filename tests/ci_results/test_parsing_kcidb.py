@@ -100,6 +100,14 @@ def test_it_refuses_a_document_over_the_size_limit():
         parse_kcidb(load("0001"), max_bytes=100)
 
 
+@pytest.mark.parametrize("version", [{"major": 5, "minor": []}, {"major": 5, "minor": "3"}, "5.3"])
+def test_it_reports_a_malformed_version_as_a_schema_error(version):
+    data = json.loads(load("0001"))
+    data["version"] = version
+    with pytest.raises(KcidbSchemaError, match="version"):
+        parse_kcidb(json.dumps(data))
+
+
 def test_it_refuses_json_that_is_not_an_object():
     with pytest.raises(KcidbSchemaError, match="JSON object"):
         parse_kcidb(b"[]")
