@@ -59,7 +59,7 @@ def stall_extractor(frames: list[Frame]) -> tuple[Frame | None, str]:
         return None, "extracted no stack frame"
     prev = frames[0]
     for frame in frames:
-        if _STALL_ANCHORS.search(frame[0]):
+        if _STALL_ANCHORS.search(frame[1]):
             if "smp_call_function" in frame[0]:
                 return ("smp_call_function", frame[1]), ""
             return prev, ""

@@ -115,6 +115,17 @@ SKIP_PATTERNS = (
     "^local_bh_", "^local_irq_", "^fast_dput", "^dput", "^(__)?local_lock", "^kfree$",
     "^__kfree", "^kvfree", "^vfree", "^__schedule_bug", "^stack_trace_", "^arch_stack_walk",
     "^__stack_depot", "^stack_depot", "^unwind_", "^__unwind", "^__switch_to",
+    # Generic helpers seen on top of real bugs in syzbot reports.
+    "^usb_kill_urb", "^usb_kill_anchored_urbs", "^usb_control_msg", "^usb_submit_urb",
+    "^device_remove_file", "^tty_unregister_device", "^crc16", "^crc_itu_t", "^crc32",
+    "^strnstr", "^strstr", "^klist_next", "^hex_dump_to_buffer", "^__do_kernel_fault",
+    "^do_page_fault", "^do_translation_fault", "^do_mem_abort", "^el1_abort", "^el1h_64_sync",
+    "^lock_timer_base", "^ida_free", "^print_tainted", "^cleanup_srcu_struct", "^drop_nlink",
+    "^__might_resched", "^__might_sleep", "^aes_encrypt", "^folios_put_refs",
+    "^page_frag_free", "^find_lock_entries", "^__phys_addr", "^wait_for_completion",
+    "^complete$", "^__vunmap", "^vunmap", "^sched_show_task", "^trace_hardirqs",
+    "^__raw_readb", "^__raw_readw", "^__raw_readl", "^__get_wchan", "^get_taint",
+    "^__alloc_frozen_pages",
 )  # fmt: skip
 
 

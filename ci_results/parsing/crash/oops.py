@@ -77,7 +77,7 @@ _KASAN = [
     F(
         r"BUG: KASAN:",
         "KASAN: invalid-free in %[2]v",
-        report=r"BUG: KASAN: (double-free or invalid-free|double-free|invalid-free) in {{FUNC}}",
+        report=r"BUG: KASAN: (?:double-free or invalid-free|double-free|invalid-free) in {{FUNC}}",
         alt=("invalid-free in %[2]v",),
         stack=S(
             r"BUG: KASAN: (?:double-free or invalid-free|double-free|invalid-free) in {{FUNC}}",
@@ -170,8 +170,7 @@ _BUG = [
       r" locks still held(?:.*\n)+?.*at: (?:{{PC}} +)?{{FUNC}}",
       no_stack_trace=True),
     F(r"BUG: bad unlock balance detected!", "BUG: bad unlock balance in %[1]v",
-      report=r"BUG: bad unlock balance detected!(?:.*\n){0,15}?.*is trying to release lock"
-      r"(?:.*\n){0,15}?.*{{PC}} +{{FUNC}}"),
+      stack=S(r"is trying to release lock", r"{{PC}} +{{FUNC}}", *TRACE)),
     F(r"BUG: held lock freed!", "BUG: held lock freed in %[1]v",
       report=r"BUG: held lock freed!(?:.*\n)+?.*{{PC}} +{{FUNC}}"),
     F(r"BUG: Bad rss-counter state", "BUG: Bad rss-counter state", no_stack_trace=True),
@@ -256,6 +255,24 @@ _WARNING = [
       stack=S(*TRACE, skip=("kmalloc", "krealloc", "slab", "kmem"))),
     F(r"WARNING: .*mm/vmalloc\.c.*__vmalloc_node", "WARNING: zero-size vmalloc in %[1]v",
       stack=S(*TRACE, skip=("vmalloc",))),
+    # Since 6.17: "WARNING: fs/jfs/jfs_dmap.c:2867 at dbAdjTree+0x454/0x4e0, CPU#0: jfsCommit/112",
+    # optionally with the condition: "WARNING: [time_after(jiffies, timeout)] io_uring/io_uring.c:3026 at"
+    *(
+        F(r"WARNING: (?:\[.*?\] )?" + path + r":[0-9]+ at ", fmt, stack=S(*TRACE, skip=skip))
+        for path, fmt, skip in (
+            (r"lib/debugobjects\.c", "WARNING: ODEBUG bug in %[1]v",
+             ("debug_object", "debug_check_no_obj_freed", "debug_print_object", "timer_",
+              "hrtimer_", "kfree", "slab_", "kmem_cache", "free_", "__free", "put_",
+              "destroy_", "cleanup")),
+            (r"mm/usercopy\.c", "WARNING: bad usercopy in %[1]v", ("usercopy", "__check")),
+            (r"lib/kobject\.c", "WARNING: kobject bug in %[1]v", ("kobject_",)),
+            (r"fs/proc/generic\.c", "WARNING: proc registration bug in %[1]v", ("proc_",)),
+            (r"lib/refcount\.c", "WARNING: refcount bug in %[1]v", ("refcount",)),
+            (r"kernel/locking/lockdep\.c", "WARNING: locking bug in %[1]v",
+             ("lockdep_", "lock_")),
+        )
+    ),
+    F(r"WARNING: (?:\[.*?\] )?{{SRC}} at ", "WARNING in %[2]v", stack=S(*RIP_TRACE)),
     # "WARNING: CPU: 1 PID: 8377 at arch/x86/kvm/x86.c:7209 kvm_arch_vcpu_ioctl_run+0x1f7/0x5a00"
     F(r"WARNING: .* at {{SRC}} {{FUNC}}", "WARNING in %[3]v",
       stack=S(*RIP_TRACE)),
@@ -279,15 +296,16 @@ _WARNING = [
     F(r"WARNING: suspicious RCU usage", "WARNING: suspicious RCU usage in %[2]v",
       report=r"WARNING: suspicious RCU usage(?:.*\n)+?.*?{{SRC}}",
       stack=S(*TRACE, skip=("rcu", "kmem", "slab"))),
+    # "WARNING: kernel stack regs at ffff8801b1d0fe28 in syz-executor5:4587 has bad 'bp' value"
     F(r"WARNING: kernel stack regs at [0-9a-f]+ in [^ ]* has bad '([^']+)' value",
       "WARNING: kernel stack regs has bad '%[1]v' value", no_stack_trace=True),
-    F(r"WARNING: kernel stack regs at [0-9a-f]+ in [^ ]* has bad value",
+    # ... and with %p hashing: "at         (ptrval) in syzkaller547737:4493 has bad 'bp' value"
+    F(r"WARNING: kernel stack regs at .* has bad",
       "WARNING: kernel stack regs has bad value", no_stack_trace=True),
-    F(r"WARNING: kernel stack frame pointer at [0-9a-f]+ in [^ ]* has bad value",
+    F(r"WARNING: kernel stack frame pointer at .* has bad value",
       "WARNING: kernel stack frame pointer has bad value", no_stack_trace=True),
     F(r"WARNING: bad unlock balance detected!", "WARNING: bad unlock balance in %[1]v",
-      report=r"WARNING: bad unlock balance detected!(?:.*\n){0,15}?.*is trying to release lock"
-      r"(?:.*\n){0,15}?.*at: (?:{{PC}} +)?{{FUNC}}"),
+      stack=S(r"is trying to release lock", r"{{PC}} +{{FUNC}}", *TRACE)),
     F(r"WARNING: held lock freed!", "WARNING: held lock freed in %[1]v",
       report=r"WARNING: held lock freed!(?:.*\n)+?.*at: (?:{{PC}} +)?{{FUNC}}"),
     F(r"WARNING: kernel stack regs .* has bad value", "WARNING: kernel stack regs has bad value",
