@@ -36,7 +36,19 @@ _NOTE_LINE = re.compile(r"^\s*\[.*\]\s*$")
 # "Reviewed-by: Followup Reviewer1 (corporate) <followup-reviewer1@example.com>" (b4) and
 # '"Doe, Jane" <jane@example.com>' (b4): the address is the last <...> holding an "@".
 _ANGLE_ADDR = re.compile(r"^(?P<name>.*?)\s*<(?P<addr>[^<>\s]+@[^<>\s]+)>\s*$")
-_BARE_ADDR = re.compile(r"(?P<addr>[\w.+=/-]+@[\w-]+(?:\.[\w-]+)+)")
+_ADDR_TOKEN = re.compile(r"[\w.+=/-]+@[\w-]+(?:\.[\w-]+)+")
+_TOKEN_SPLIT = re.compile(r"[\s<>,;()\[\]\"']+")
+_MAX_LINE = 1000  # trailers are short; longer lines are text (and cost regexes time)
+
+
+def _find_address(value: str) -> str:
+    """The first token that is an address: ``"Cc: stable@vger.kernel.org # 6.8+"``."""
+    if "@" not in value:
+        return ""
+    for token in _TOKEN_SPLIT.split(value):
+        if "@" in token and _ADDR_TOKEN.fullmatch(token):
+            return token
+    return ""
 # "Fixes: abcdef012345 ("This is the commit subject")" (b4); 12+ hex is the kernel's rule and
 # "Fixes: some description with no hash" (b4) is not a trailer.
 _FIXES = re.compile(r"^[0-9a-f]{12,64}\b", re.I)
@@ -66,9 +78,8 @@ def parse_person(value: str) -> tuple[str, str]:
         if len(name) >= 2 and name[0] == name[-1] == '"':
             name = name[1:-1]
         return name.strip(), m.group("addr").lower()
-    if m := _BARE_ADDR.search(value):
-        rest = (value[: m.start()] + value[m.end() :]).strip()
-        return rest, m.group("addr").lower()
+    if address := _find_address(value):
+        return " ".join(value.replace(address, " ").split()), address.lower()
     return value, ""
 
 
@@ -78,7 +89,7 @@ def _is_person(kind: str) -> bool:
 
 def _complete(kind: str, value: str) -> bool:
     if _is_person(kind):
-        return bool(_BARE_ADDR.search(value))
+        return bool(_find_address(value))
     if kind == "Fixes":
         return value.count("(") <= value.count(")") and value.count('"') % 2 == 0
     return True
@@ -91,7 +102,7 @@ def _valid(kind: str, value: str) -> bool:
         return bool(_FIXES.match(value))
     if kind in ("Link", "Closes"):
         return bool(_URLISH.match(value))
-    return bool(_BARE_ADDR.search(value))
+    return bool(_find_address(value))
 
 
 def _make(kind: str, value: str, comment: str) -> ParsedTrailer:
@@ -123,7 +134,7 @@ def _candidate_lines(text: str) -> list[str]:
             continue
         if line.depth == 0 and (_CUT.match(line.text) or _SIG.match(line.text)):
             break
-        result.append(line.text if line.depth == 0 else "")
+        result.append(line.text if line.depth == 0 and len(line.text) <= _MAX_LINE else "")
     return result
 
 
