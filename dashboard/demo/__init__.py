@@ -8,7 +8,9 @@ from collections.abc import Callable
 from importlib import import_module
 
 # Module paths of the demo parts, loaded in this order.
-PARTS: list[str] = []
+PARTS: list[str] = [
+    "dashboard.demo.threads",
+]
 
 
 def _parts() -> list:
