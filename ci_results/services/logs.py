@@ -103,6 +103,11 @@ def log_open(*, path: str) -> TextIO:
     return io.TextIOWrapper(gzip.open(_root() / path, "rb"), encoding="utf-8", errors="replace")
 
 
+def log_open_bytes(*, path: str) -> BinaryIO:
+    """The stored log as bytes, decompressed while read (for the streaming crash parser)."""
+    return gzip.open(_root() / path, "rb")  # type: ignore[return-value]
+
+
 def log_read_bytes(*, path: str) -> bytes:
     with gzip.open(_root() / path, "rb") as fh:
         return fh.read()

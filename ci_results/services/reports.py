@@ -65,7 +65,7 @@ def parse_stored_log(*, path: str) -> LogAnalysis:
     crash = _parser()
     if crash is None:
         raise RuntimeError("the crash-log parser (ci_results.parsing.crash) is not installed")
-    with logs.log_open(path=path) as stream:
+    with logs.log_open_bytes(path=path) as stream:
         return crash.parse_log_file(stream)
 
 
