@@ -296,6 +296,12 @@ _ZONES = {"UT": 0, "GMT": 0, "UTC": 0, "Z": 0, "EST": -5, "EDT": -4, "CST": -6, 
           "MEST": 2, "BST": 1, "IST": 5.5, "JST": 9, "KST": 9}
 
 
+# "+0200", "-0500" after the time (RFC 5322 zone)
+_NUMERIC_ZONE = re.compile(r"\d\d:\d\d(?::\d\d)?\s*[+-]\d{4}\b")
+# "10:00:00 CEST", "22:54:20 GMT" (obsolete zone names)
+_ALPHA_ZONE = re.compile(r"\d\d:\d\d(?::\d\d)?\s+\(?([A-Za-z]{1,5})\b")
+
+
 def parse_date(value: str | None) -> tuple[datetime | None, str | None]:
     """An RFC 5322 date (and the usual sloppy variants) as an aware UTC datetime.
 
@@ -319,10 +325,11 @@ def parse_date(value: str | None) -> tuple[datetime | None, str | None]:
         return result.astimezone(UTC), warning
     year, month, day, hour, minute, second = parsed[:6]
     offset = parsed[9]
-    if offset is None:
-        zone = re.search(r"\b([A-Z]{1,4})\s*\)?$", text)
-        if zone and zone.group(1) in _ZONES:
-            offset = int(_ZONES[zone.group(1)] * 3600)
+    if not _NUMERIC_ZONE.search(text):
+        # email.utils gives 0 for a missing or unknown zone name ("CEST"): look for one.
+        zone = _ALPHA_ZONE.search(text)
+        if zone and zone.group(1).upper() in _ZONES:
+            offset = int(_ZONES[zone.group(1).upper()] * 3600)
         else:
             offset = 0
             warning = "date without zone taken as UTC"
