@@ -41,6 +41,7 @@ MYSELF = "Test Override <test-override@example.com>"
 _PATCH_TAG = re.compile(r"\[(?P<tag>[^\]]*\bPATCH\b[^\]]*)\]", re.I)
 _COUNTER = re.compile(r"\b(\d+)/(\d+)\b")
 _VERSION = re.compile(r"\bv(\d+)\b", re.I)
+# "Re: [PATCH v2 2/2] Simple test 2" (b4 samples) - a reply, even with a PATCH tag.
 _REPLY = re.compile(r"^\s*(?:re|aw|fwd?)\s*:", re.I)
 
 

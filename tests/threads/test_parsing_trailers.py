@@ -125,3 +125,17 @@ def test_it_collects_nothing_without_replies():
 def test_it_never_raises_on_random_text(text):
     for trailer in find_trailers(text):
         assert trailer.kind[0].isupper()
+
+
+def test_it_reads_a_bare_nak_as_a_nacked_by_from_the_sender():
+    (nak,) = find_trailers("> +\tgoto out;\n\nNAK.\n\nThis leaks the folio lock.\n")
+    assert (nak.kind, nak.value) == ("Nacked-by", "")
+    patch = ParsedMessage("p@x", "[PATCH] x", Address("Luis", "mcgrof@kernel.org"), None,
+                          "Fix it.\n\nSigned-off-by: Luis <mcgrof@kernel.org>\n")
+    reply = ParsedMessage("r@x", "Re: [PATCH] x", Address("Matthew Wilcox", "willy@infradead.org"),
+                          None, "NAK\n", in_reply_to="p@x")
+    (result,) = collect_followup_trailers(patches=[patch], followups=[reply])
+    assert rendered(result.trailers()) == [
+        "Signed-off-by: Luis <mcgrof@kernel.org>",
+        "Nacked-by: Matthew Wilcox <willy@infradead.org>",
+    ]

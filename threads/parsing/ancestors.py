@@ -14,6 +14,7 @@ from threads.parsing.types import Attribution, QuotedAncestor
 
 def _squeeze(lines: list[str]) -> str:
     text = "\n".join(line.rstrip() for line in lines)
+    # ">" and "> >>" blank lines of the seed pile up once the deeper quotes are removed.
     return re.sub(r"\n\s*\n(?:\s*\n)+", "\n\n", text).strip("\n")
 
 

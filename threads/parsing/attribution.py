@@ -10,6 +10,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from threads.parsing.types import Attribution
 
+# The verb ending an attribution: "Zi Yan wrote:" (seed), Gnus's "writes:", German and French
+# clients' "schrieb:" / "a écrit :" seen on LKML.
 _SAID = r"(?:wrote|writes|said|schrieb|a\s+écrit|escribió|ha\s+scritto)"
 
 # mutt/Gmail/Apple Mail/Thunderbird/Evolution all start with "On <date>, <who> wrote:", e.g.
@@ -59,6 +61,7 @@ _D_DAY_FIRST = re.compile(r"\b(\d{1,2})\s+([A-Za-z]{3})[a-z]*\.?,?\s+(\d{4})\b")
 _D_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _D_NUMERIC = re.compile(r"\b(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})\b")
 _D_YYMMDD = re.compile(r"^(\d{2})(\d{2})(\d{2})\b")
+# The parts of the time: "10:43:16PM -0400" (seed), "3:27 PM", "22:43:16 -0400", "10:43 (UTC)".
 _T_PARTS = re.compile(
     r"(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(?:([AaPp])\.?[Mm]\.?)?"
     r"(?:\s*(?:([+-])(\d{2})(\d{2})|\(?([A-Z]{3,4})\)?))?"

@@ -25,6 +25,7 @@ _GIT_HEADER = re.compile(
     r"dissimilarity index |rename from |rename to |copy from |copy to |Binary files |"
     r"GIT binary patch)"
 )
+# git patch-id drops every blank, so "\tif (x)" and "        if ( x )" hash alike.
 _WS = re.compile(r"\s+")
 
 

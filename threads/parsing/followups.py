@@ -6,7 +6,7 @@ Pure: plain data in (messages with ids, reply links, sender and body), plain dat
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from threads.parsing.trailerparse import find_trailers
@@ -55,7 +55,10 @@ class PatchTrailers:
 
 
 def trailer_key(trailer: ParsedTrailer) -> tuple[str, str]:
-    """What makes two trailers the same: kind and value, ignoring case and spacing."""
+    """What makes two trailers the same, ignoring case and spacing.
+
+    ``Reviewed-by: Zi Yan  <ZIY@nvidia.com>`` -> ``("reviewed-by", "zi yan <ziy@nvidia.com>")``.
+    """
     return trailer.kind.lower(), " ".join(trailer.value.lower().split())
 
 
@@ -123,6 +126,10 @@ def collect_followup_trailers(
             continue
         via_cover = target == cover_id
         for trailer in find_trailers(mail.body):
+            if trailer.kind == "Nacked-by" and not trailer.value:
+                sender = mail.author
+                value = f"{sender.name} <{sender.address}>" if sender.name else sender.address
+                trailer = replace(trailer, value=value, name=sender.name, address=sender.address)
             mismatch = bool(trailer.address) and not address_matches(
                 mail.author.address, trailer.address
             )

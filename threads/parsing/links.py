@@ -65,6 +65,7 @@ def _trim(url: str) -> str:
 def clean_url(url: str) -> str:
     """``"<https://lkml.kernel.org/r/x@y>."`` -> ``"https://lkml.kernel.org/r/x@y"``."""
     url = _trim(url.strip().lstrip("<("))
+    # Bare "lkml.kernel.org/r/<msgid>" (no scheme) is common in old commit messages.
     if not re.match(r"^https?://", url, re.I):
         url = "https://" + url
     return url

@@ -28,7 +28,7 @@ class QuotedLine:
 
 
 def split_lines(text: str) -> list[str]:
-    """Body text as lines, with \\r\\n and lone \\r turned into line ends."""
+    """``"On Mon ...\\r\\n> text"`` -> ``["On Mon ...", "> text"]``; a lone \\r ends a line too."""
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 

@@ -78,7 +78,11 @@ def _signature_start(lines: Sequence[QuotedLine], skip: set[int]) -> int | None:
 
 
 def classify_lines(text: str) -> list[_Line]:
-    """Every line with its kind and, for quoted lines, the attribution of their author."""
+    """Every line with its kind and, for quoted lines, the attribution of their author.
+
+    ``"> > This is only true for linux-next"`` after ``"> On 29 Apr 2024, at 20:31, Luis
+    Chamberlain wrote:"`` is a "quote" line at depth 2 owned by Luis's attribution.
+    """
     lines = find_quoted_lines(text)
     marked = [_Line(line) for line in lines]
     special: set[int] = set()
@@ -167,4 +171,5 @@ def parse_body(text: str) -> BodyStructure:
 
 def _squeeze(text: str) -> str:
     """Strip blank lines at both ends and keep at most one blank line between paragraphs."""
+    # Runs of blank lines left where quoted blocks were cut out of the seed's new text.
     return re.sub(r"\n\s*\n(?:\s*\n)+", "\n\n", text).strip("\n")
