@@ -55,10 +55,12 @@ def signature_detail(pk: int) -> SignatureDetail:
     reports = CrashReport.objects.filter(signature=sig)
     aggregates = {"n": Count("id"), "first": Min("seen_at"), "last": Max("seen_at")}
     per_kernel = list(reports.filter(run__isnull=False)
-                      .values("run__kernel_id", "run__kernel__version", "run__kernel__label")
+                      .values("run__kernel_id", "run__kernel__version", "run__kernel__label",
+                              "run__kernel__tag")
                       .annotate(**aggregates).order_by())
     for row in per_kernel:
-        row["name"] = row["run__kernel__label"] or row["run__kernel__version"]
+        row["name"] = (row["run__kernel__label"] or row["run__kernel__tag"]
+                       or row["run__kernel__version"])
     per_kernel.sort(key=lambda r: kernel_sort_key(r["run__kernel__version"], r["name"]))
     per_config = list(reports.filter(run__isnull=False)
                       .values("run__config_id", "run__config__name")

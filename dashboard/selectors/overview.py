@@ -75,6 +75,7 @@ def open_signatures() -> list[SignatureLine]:
                           r=_newest("run__reproducer_id"),
                           k_name=_newest("run__kernel__label"),
                           k_version=_newest("run__kernel__version"),
+                          k_tag=_newest("run__kernel__tag"),
                           c_name=_newest("run__config__name"),
                           r_name=_newest("run__reproducer__name"))[:SIGNATURES])
     located = [s for s in sigs if s.k is not None and s.last_seen is not None]
@@ -110,7 +111,7 @@ def open_signatures() -> list[SignatureLine]:
             rate = crash_rate(recent, recent_runs)
             if prior_runs and recent_runs:
                 change = rate_change((prior, prior_runs), (recent, recent_runs))
-        where = " · ".join(x for x in (s.k_name or s.k_version, s.c_name, s.r_name) if x)
+        where = " · ".join(x for x in (s.k_name or s.k_tag or s.k_version, s.c_name, s.r_name) if x)
         lines.append(SignatureLine(s, where, rate, change))
     return lines
 

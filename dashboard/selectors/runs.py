@@ -98,20 +98,21 @@ class LogWindow:
 
 
 def _read_window(path: Path, offset: int, size: int) -> tuple[int, bytes, int]:
-    """Bytes from ``offset`` (snapped to the next line start) up to a line end past
-    ``offset + LOG_WINDOW``: gzip seeks forward by decompressing, never holding the log."""
+    """Bytes from ``offset`` (moved to the next line start unless it is one) up to a line end
+    past ``offset + LOG_WINDOW``: gzip seeks forward by decompressing, never holding the log."""
+    base = max(0, offset - 1)  # one byte back: is ``offset`` already a line start?
     with gzip.open(path, "rb") as fh:
-        fh.seek(offset)
-        data = fh.read(LOG_WINDOW + 4096)
+        fh.seek(base)
+        data = fh.read(LOG_WINDOW + 4097)
     start = 0
     if offset > 0:
-        newline = data.find(b"\n", 0, 4096)
-        start = newline + 1 if newline >= 0 else 0
+        newline = data.find(b"\n", 0, 4097)
+        start = newline + 1 if newline >= 0 else 1
     end = len(data)
-    if offset + len(data) < size:
-        cut = data.rfind(b"\n", start, start + LOG_WINDOW + 1)
+    if base + len(data) < size:
+        cut = data.rfind(b"\n", start, start + LOG_WINDOW)
         end = cut + 1 if cut >= start else min(len(data), start + LOG_WINDOW)
-    return offset + start, data[start:end], offset + end
+    return base + start, data[start:end], base + end
 
 
 def _pieces(text: str, highlights: list[Highlight]) -> list[tuple[str, CrashReport | None]]:
