@@ -36,7 +36,7 @@ def subscriber(email: str = "maintainer@example.org", *, everything: bool = True
 
 
 def record_runs(*, kernel: dict, config: str, outcomes: list[str], day: datetime,
-                prefix: str) -> None:
+                prefix: str, log: str | None = None) -> None:
     origin, _ = Origin.objects.get_or_create(name="digest-ci")
     payloads = [
         {
@@ -44,6 +44,7 @@ def record_runs(*, kernel: dict, config: str, outcomes: list[str], day: datetime
             "config": {"name": config, "filesystem": "xfs", "block_size": 4096},
             "reproducer": {"name": "split-huge-pages-dd-loop"}, "outcome": outcome,
             "started_at": (day + timedelta(minutes=i)).isoformat(),
+            "console_log": log if outcome == "crash" else None,
         }
         for i, outcome in enumerate(outcomes)
     ]

@@ -205,3 +205,39 @@ def test_it_sends_once_under_concurrent_senders(smtp_sink):
     recipients = sorted(m["To"] for m in smtp_sink.messages())
     assert recipients == [f"dev{i}@example.org" for i in range(5)]
     assert Subscription.objects.filter(deliveries__state="sent").count() == 5
+
+
+@pytest.mark.django_db
+def test_it_reports_new_signatures_verdict_changes_and_failing_sources(
+    smtp_sink, seed_text, django_capture_on_commit_callbacks
+):
+    from threads.models import Source, Thread
+
+    start = seed_text.index("Apr 30 10:38:04 debian12-xfs-reflink-4k kernel: BUG:")
+    log = seed_text[start:seed_text.index("</TASK>", start) + len("</TASK>")] + "\n"
+    base = {"tree": "mainline", "version": "6.9.0-rc6", "tag": "v6.9-rc6"}
+    fix = {**base, "patches": [{"kind": "series", "ref": "fix@example.org"}]}
+    now = timezone.now()
+    sub = subscriber(covered_until=now - timedelta(hours=1))
+    record_runs(kernel=base, config="xfs-4k", outcomes=["pass"] * 3,
+                day=now - timedelta(days=3), prefix="old")
+    with django_capture_on_commit_callbacks(execute=True):
+        record_runs(kernel=base, config="xfs-4k", outcomes=["crash"] * 10 + ["pass"] * 10,
+                    day=now - timedelta(minutes=40), prefix="base", log=log)
+    record_runs(kernel=fix, config="xfs-4k", outcomes=["pass"] * 40,
+                day=now - timedelta(minutes=30), prefix="fix")
+    thread = ingest_mail("src@nvidia.com", subject="[PATCH] mm: src", body="b\n").message.thread
+    Source.objects.create(thread=thread, kind="gist", url="https://gist.github.com/x/1",
+                          key="1", last_checked_at=now - timedelta(minutes=5), last_status=404,
+                          last_error="gist 1 was deleted (404)", consecutive_failures=2)
+    assert Thread.objects.count() == 1
+
+    digests_send(period="daily", now=now + timedelta(minutes=1))
+
+    text = " ".join(smtp_sink.messages()[0].get_body(("plain",)).get_content().split())
+    assert ("BUG: unable to handle kernel NULL pointer dereference in filemap_get_folios_tag "
+            "[new]") in text
+    assert '"Is it fixed?" verdicts that changed' in text
+    assert "not enough runs -> fixed" in text
+    assert "gist 1 was deleted (404)" in text and "(2 failures in a row)" in text
+    assert sub.deliveries.get().item_count >= 3
