@@ -14,7 +14,7 @@ from threads.parsing.headers import (
     parse_date,
     split_header_block,
 )
-from threads.parsing.mime import find_body
+from threads.parsing.mime import find_body, find_simple_body
 from threads.parsing.types import Address, MessageParseError, ParsedMessage
 
 # b4 writes ``change-id: 20240425-lbs-4e4d6fd0a1d8`` at the end of the cover letter.
@@ -89,7 +89,7 @@ def parse_message(raw: bytes, *, source: str = "rfc822",
 
 
 def _parse(raw: bytes, source: str, source_url: str | None) -> ParsedMessage:
-    fields, _ = split_header_block(raw)
+    fields, body_bytes = split_header_block(raw)
     if not any(name.lower() in _USEFUL for name, _ in fields):
         raise MessageParseError("no mail headers (From, Subject, Message-ID, Date) found")
     warnings: list[str] = []
@@ -122,7 +122,12 @@ def _parse(raw: bytes, source: str, source_url: str | None) -> ParsedMessage:
     if date is None and not date_warning:
         warnings.append("no Date header")
 
-    body, body_warnings, _ = find_body(raw)
+    simple = find_simple_body(first.get("content-type"),
+                              first.get("content-transfer-encoding"), body_bytes)
+    if simple is None:
+        body, body_warnings, _ = find_body(raw)
+    else:
+        body, body_warnings = simple
     warnings.extend(body_warnings)
     body = _strip_nul(body)
     return ParsedMessage(

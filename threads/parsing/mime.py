@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import email
 import email.policy
 import html
@@ -86,6 +88,47 @@ def html_to_text(source: str) -> str:
     source = re.sub(r"(?is)<(script|style)\b.*?</\1\s*>", "", source)
     source = _BLOCK.sub("\n", source)
     return html.unescape(_TAG.sub("", source))
+
+
+# Content-Type parameters: ``text/plain; charset="iso-8859-1"; format=flowed; delsp=yes``
+_PARAM = re.compile(r';\s*([A-Za-z-]+)\s*=\s*"?([^";\s]*)"?')
+
+
+def find_simple_body(content_type: str | None, encoding: str | None,
+                     body: bytes) -> tuple[str, list[str]] | None:
+    """The text of a single-part text mail without the ``email`` package (the common case).
+
+    Returns ``None`` when the mail needs the full MIME walk (multipart, non-text, unknown
+    transfer encoding).
+    """
+    content_type = content_type or "text/plain"
+    main = content_type.split(";", 1)[0].strip().lower() or "text/plain"
+    if main not in ("text/plain", "text/html", "text/x-patch", "text/x-diff", "text"):
+        return None
+    params = {k.lower(): v for k, v in _PARAM.findall(content_type)}
+    encoding = (encoding or "7bit").strip().lower()
+    warnings: list[str] = []
+    if encoding in ("7bit", "8bit", "binary", ""):
+        data = body
+    elif encoding == "quoted-printable":
+        data = binascii.a2b_qp(body)
+    elif encoding == "base64":
+        try:
+            data = base64.b64decode(body)
+        except (binascii.Error, ValueError):
+            return None
+    else:
+        return None
+    charset = params.get("charset") or None
+    text, fallback = decode_bytes(data, charset)
+    if fallback:
+        warnings.append(f"charset {charset or 'undeclared'} did not fit; decoded as best could")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if params.get("format", "").lower() == "flowed":
+        text = unflow(text, delsp=params.get("delsp", "").lower() == "yes")
+    if main == "text/html":
+        text = html_to_text(text)
+    return text, warnings
 
 
 def find_body(raw: bytes) -> tuple[str, list[str], Message]:
