@@ -30,7 +30,7 @@ def decode_bytes(data: bytes, charset: str | None = None) -> tuple[str, bool]:
     if charset:
         try:
             codec = codecs.lookup(charset.strip().strip('"').lower())
-        except LookupError:
+        except (LookupError, ValueError):  # unknown name, or a NUL in it (Patchwork fuzz)
             codec = None
         if codec is not None and codec.name not in ("us-ascii", "ascii"):
             try:

@@ -41,12 +41,18 @@ def _part_text(part: Message, warnings: list[str]) -> str:
     charset = part.get_content_charset()
     text, fallback = decode_bytes(data, charset)
     if fallback:
-        warnings.append(f"charset {charset or 'undeclared'} did not fit; decoded as best could")
+        warnings.append(f"charset {_printable(charset)} did not fit; decoded as best could")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     params = {k.lower(): (v or "").lower() for k, v in part.get_params(failobj=[]) or []}
     if params.get("format") == "flowed":
         text = unflow(text, delsp=params.get("delsp") == "yes")
     return text
+
+
+def _printable(charset: str | None) -> str:
+    if not charset:
+        return "undeclared"
+    return "".join(c if c.isprintable() else "?" for c in charset)[:40]
 
 
 def unflow(text: str, *, delsp: bool = False) -> str:
@@ -122,7 +128,7 @@ def find_simple_body(content_type: str | None, encoding: str | None,
     charset = params.get("charset") or None
     text, fallback = decode_bytes(data, charset)
     if fallback:
-        warnings.append(f"charset {charset or 'undeclared'} did not fit; decoded as best could")
+        warnings.append(f"charset {_printable(charset)} did not fit; decoded as best could")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if params.get("format", "").lower() == "flowed":
         text = unflow(text, delsp=params.get("delsp", "").lower() == "yes")
