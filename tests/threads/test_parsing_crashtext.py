@@ -45,3 +45,10 @@ def test_it_finds_no_crash_in_a_plain_review(seed_text):
 def test_it_never_raises_on_random_text(text):
     for crash in find_crash_text(text):
         assert crash.end_line > crash.start_line
+
+
+def test_it_finds_lockdep_but_not_checkpatch_warnings():
+    (crash,) = find_crash_text((BODY / "0010-lockdep-and-checkpatch.txt").read_text())
+    lines = crash.text.rstrip("\n").split("\n")
+    assert lines[0].endswith("WARNING: possible circular locking dependency detected")
+    assert lines[-1].endswith("at: split_huge_page_to_list_to_order+0x1b4/0x1e40")

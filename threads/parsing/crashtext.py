@@ -21,13 +21,21 @@ _DMESG = re.compile(r"^(?:<\d>)?\s*\[\s*\d+\.\d+\](?:\[\s*[CT]\d+\])?\s?")
 # (seed), "Oops: 0000 [#1] PREEMPT SMP NOPTI" (seed), "WARNING: CPU: 1 PID: 7 at mm/x.c:12",
 # "------------[ cut here ]------------", "general protection fault, probably for ...",
 # "BUG: KASAN: slab-use-after-free in ...", syzbot's "KASAN: ..." titles, "Call Trace:" and
-# "RIP: 0010:..." when only part of a report is pasted.
+# "RIP: 0010:..." when only part of a report is pasted; lockdep's "WARNING: possible circular
+# locking dependency detected", kmemleak's "unreferenced object 0xffff888... (size 32):" and
+# the other first lines seen in syzkaller's report samples (old lockdep brackets its title:
+# "[ INFO: possible circular locking dependency detected ]"). checkpatch's "WARNING: Missing a
+# blank line" is not a crash, so WARNING: needs one of the known words after it.
 _START = re.compile(
     r"^(?:BUG: |BUG kmalloc|kernel BUG at |Oops(?:: |\[)|"
-    r"WARNING: (?:CPU: |at |possible |suspicious )|"
+    r"WARNING: (?:CPU: |at |possible |suspicious |inconsistent |bad unlock|held lock|lock held|"
+    r"still has locks|kernel stack|locking bug|nested lock)|"
+    r"unreferenced object 0x|divide error: |PANIC: double fault|Internal error: |"
+    r"Unhandled fault|unregister_netdevice: waiting for|VFS: Busy inodes|"
     r"-+\[ cut here \]-+|general protection fault|KASAN: |UBSAN: |KMSAN: |KCSAN: |"
     r"Unable to handle kernel |Kernel panic - not syncing|INFO: task .* blocked for more than|"
-    r"INFO: rcu_\w+ (?:self-)?detected|watchdog: BUG: |Call Trace:|RIP: [0-9a-f]{4}:|"
+    r"(?:rcu: )?INFO: rcu_\w+ (?:self-)?detected|(?:NMI )?watchdog: BUG: |Call Trace:|"
+    r"RIP: [0-9a-f]{4}:|\[ (?:INFO|BUG): .*\]\s*$|WARNING: .*(?:lock order detected|locks held!)|"
     r"list_(?:add|del) corruption|refcount_t: )"
 )
 # Lines that keep a report going when they carry no console prefix (pasted from a decoder):

@@ -80,14 +80,15 @@ class _DiffReader:
         git = _DIFF_GIT.match(line.text)
         if not git and not _is_file_header(self.lines, self.i):
             return False
-        begin, out_len = self.i, len(self.out)
+        begin, out_len, hunks_before = self.i, len(self.out), len(self.hunks)
+        name = ""
         if git:
+            name = _path(git.group(2))
             self.out.append(line.text.rstrip())
             self.i += 1
             while (line := self._line()) is not None and _GIT_HEADER.match(line.text):
                 self.out.append(line.text.rstrip())
                 self.i += 1
-        name = git.group(2) if git else ""
         if (line := self._line()) is not None and _is_file_header(self.lines, self.i):
             old = _path(line.text[4:])
             new = _path(self.lines[self.i + 1].text[4:])
@@ -97,17 +98,15 @@ class _DiffReader:
                 self.out.append(f"diff --git a/{old if old != '/dev/null' else new} b/{name}")
             self.out += [line.text.rstrip(), self.lines[self.i + 1].text.rstrip()]
             self.i += 2
-            hunks_before = len(self.hunks)
-            while self._read_hunk():
-                pass
-            if not git and len(self.hunks) == hunks_before:
-                self.i = begin  # "--- x" / "+++ y" with no hunk is text, not a diff
-                del self.out[out_len:]
-                return False
-        elif not git:
-            return False
-        if not name or (self.i == begin):
+        # Hunks normally follow "+++"; Patchwork's "git-rename-with-diff" sample has them right
+        # after "rename to".
+        while self._read_hunk():
+            pass
+        if not name or (not git and len(self.hunks) == hunks_before):
+            # "--- x" / "+++ y" with no hunk is text, not a diff
+            self.i = begin
             del self.out[out_len:]
+            del self.hunks[hunks_before:]
             return False
         self.files.append(name)
         return True
@@ -137,7 +136,7 @@ class _DiffReader:
             elif text.startswith("+") and after > 0:
                 body.append(text)
                 after -= 1
-            elif before > 0 and after > 0 and not _HUNK.match(text):
+            elif before > 0 and after > 0 and not _HUNK.match(text) and not _DIFF_GIT.match(text):
                 # Context: quoted diffs in the seed lost the leading blank ("> >>> int rc;"),
                 # and blank context lines became empty; give the blank back.
                 body.append(text if text.startswith(" ") else " " + text)
