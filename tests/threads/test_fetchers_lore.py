@@ -71,18 +71,20 @@ def test_it_searches_for_messages_received_since_a_time(upstream, httpserver):
     upstream.serve_search()
     upstream.publish_new_reply()
     since = datetime(2024, 4, 30, 19, 0, tzinfo=UTC)
-    fetched = lore.fetch_new_since(subject="mm: do not split a folio", since=since)
+    name = "mm: do not split a folio if it has minimum folio order requirement"
+    fetched = lore.fetch_new_since(subjects=[name, 'say "hi"'], since=since)
     assert fetched.content == fixture("0003-lore-search-new-since.mbox")
     request, _ = httpserver.log[0]
     assert request.method == "POST"
     query = parse_qs(urlsplit(request.url).query)
     assert query["x"] == ["m"]
-    assert query["q"] == [f's:"mm: do not split a folio" AND rt:{int(since.timestamp())}..']
+    assert query["q"] == [
+        f'(s:"{name}" OR s:"say hi") AND rt:{int(since.timestamp())}..']
 
 
 def test_it_answers_an_empty_mbox_when_the_search_matches_nothing(upstream):
     upstream.serve_search()
-    fetched = lore.fetch_new_since(subject="anything", since=datetime.now(UTC))
+    fetched = lore.fetch_new_since(subjects=["anything"], since=datetime.now(UTC))
     assert fetched.content == b""
 
 

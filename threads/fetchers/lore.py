@@ -60,14 +60,15 @@ def fetch_thread_feed(
     return fetched
 
 
-def search_query_since(*, subject: str, since: datetime) -> str:
-    """``s:"mm: do not split a folio" AND rt:1714435200..``
+def search_query_since(*, subjects: list[str], since: datetime) -> str:
+    """``(s:"mm: do not split a folio" OR s:"enable bs > ps in XFS") AND rt:1714435200..``
 
-    public-inbox has no search prefix for "in this thread", so the subject (which replies
-    keep) narrows the search and the caller keeps only messages referencing the thread.
+    public-inbox has no search prefix for "in this thread", so the subjects (which replies
+    keep) narrow the search and the caller keeps only messages referencing the thread.
     """
-    phrase = " ".join(subject.replace('"', " ").split())
-    return f's:"{phrase}" AND rt:{int(since.timestamp())}..'
+    phrases = [" ".join(s.replace('"', " ").split()) for s in subjects]
+    terms = " OR ".join(f's:"{p}"' for p in phrases if p)
+    return f"({terms}) AND rt:{int(since.timestamp())}.."
 
 
 def fetch_search_mbox(
@@ -84,10 +85,11 @@ def fetch_search_mbox(
 
 
 def fetch_new_since(
-    *, subject: str, since: datetime, client: HttpClient | None = None, inbox: str = "all",
+    *, subjects: list[str], since: datetime, client: HttpClient | None = None,
+    inbox: str = "all",
 ) -> Fetched:
-    """Messages received by lore since ``since`` whose subject matches the thread's."""
-    return fetch_search_mbox(search_query_since(subject=subject, since=since), client=client,
+    """Messages received by lore since ``since`` under one of the thread's subjects."""
+    return fetch_search_mbox(search_query_since(subjects=subjects, since=since), client=client,
                              inbox=inbox)
 
 

@@ -32,6 +32,7 @@ from threads.services.ingest import message_ingest, messages_ingest_mbox
 # duplicates, which ingest counts and ignores.
 SEARCH_MARGIN = timedelta(hours=1)
 FIRST_SEARCH_WINDOW = timedelta(days=7)
+MAX_SUBJECTS = 30  # a long series: its newest patch names
 
 
 def lore_source(*, msgid: str, thread: Thread | None = None) -> Source:
@@ -58,12 +59,23 @@ def lore_thread_refresh(
         feed = lore.fetch_thread_feed(source.key, client=recorder.client,
                                       validators=validators_of(source))
         since = (source.last_success_at or now - FIRST_SEARCH_WINDOW) - SEARCH_MARGIN
-        subject = parse_subject(thread.subject).name or thread.subject
-        found = lore.fetch_new_since(subject=subject, since=since, client=recorder.client)
+        found = lore.fetch_new_since(subjects=thread_subjects(thread=thread), since=since,
+                                     client=recorder.client)
         new = replies_ingest(thread=thread, mbox=found.content)
         outcome.changed.append(f"{new} new message{'s' * (new != 1)}")
         store_validators(source, feed.validators)
     return outcome
+
+
+def thread_subjects(*, thread: Thread) -> list[str]:
+    """The distinct subject names in the thread, newest first: replies keep one of them."""
+    names: list[str] = []
+    for subject in (Message.objects.filter(thread=thread, is_placeholder=False)
+                    .order_by("-date").values_list("subject", flat=True)):
+        name = parse_subject(subject).name
+        if name and name not in names:
+            names.append(name)
+    return names[:MAX_SUBJECTS] or [parse_subject(thread.subject).name or thread.subject]
 
 
 def replies_ingest(*, thread: Thread, mbox: bytes) -> int:

@@ -1,0 +1,79 @@
+"""Refreshing a tracked thread: new replies through lore's search, then only 304s."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests.threads.upstream import NEW_REPLY_MSGID, SEED_MSGID, Upstream, point_settings
+from threads.models import FetchLog, Message, Source
+from threads.services.tracking import thread_refresh, thread_track, threads_refresh_due
+
+pytestmark = pytest.mark.django_db
+
+CONDITIONAL = ("If-None-Match", "If-Modified-Since")
+
+
+@pytest.fixture
+def upstream(settings, httpserver) -> Upstream:
+    up = Upstream(httpserver, point_settings(settings, httpserver))
+    up.serve_seed()
+    return up
+
+
+@pytest.fixture
+def thread(upstream):
+    thread = thread_track(url_or_msgid=SEED_MSGID)
+    upstream.server.clear_log()
+    return thread
+
+
+def paths(upstream) -> list[str]:
+    return [f"{request.method} {request.path}" for request, _ in upstream.server.log]
+
+
+def test_it_takes_new_replies_from_the_search_not_the_whole_thread(upstream, thread):
+    upstream.publish_new_reply()
+    result = thread_refresh(thread=thread, force=True)
+    assert Message.objects.filter(msgid=NEW_REPLY_MSGID, thread=thread).exists()
+    # The same-subject mail of the v3 thread was in the search results but is not taken.
+    assert not Message.objects.filter(msgid="20240430171000.1234-1-someone@example.org").exists()
+    assert "POST /lore/all/" in paths(upstream)
+    assert not any(p.endswith("t.mbox.gz") for p in paths(upstream))
+    assert "1 new message" in result.summary
+    reply = Message.objects.get(msgid=NEW_REPLY_MSGID)
+    assert reply.parent.msgid == SEED_MSGID and reply.source == "lore"
+
+
+def test_it_makes_only_conditional_requests_when_nothing_is_new(upstream, thread):
+    thread_refresh(thread=thread, force=True)  # learns the feed's ETag
+    upstream.server.clear_log()
+    before = Message.objects.count()
+    result = thread_refresh(thread=thread, force=True)
+    assert upstream.server.log, "the refresh asked nothing"
+    for request, response in upstream.server.log:
+        assert any(h in request.headers for h in CONDITIONAL), request.path
+        assert response.status_code in (302, 304), request.path  # lore's /all/ redirect
+    finals = [r for _, r in upstream.server.log if r.status_code == 304]
+    assert result.errors == [] and result.not_modified == len(finals) == 3
+    assert Message.objects.count() == before
+    assert set(FetchLog.objects.order_by("-pk")[: len(upstream.server.log)]
+               .values_list("status", flat=True)) == {302, 304}
+
+
+def test_it_refreshes_only_threads_with_a_source_due(upstream, thread):
+    later = timezone.now() + timedelta(minutes=1)
+    assert threads_refresh_due(now=later).threads == 0
+    assert upstream.server.log == []
+    summary = threads_refresh_due(now=timezone.now() + timedelta(minutes=16))
+    assert summary.threads == 1 and summary.failed == 0
+
+
+def test_it_records_when_each_source_was_checked_and_what_changed(upstream, thread):
+    upstream.publish_new_reply()
+    thread_refresh(thread=thread, force=True)
+    lore = Source.objects.get(kind=Source.Kind.LORE_THREAD)
+    assert lore.last_checked_at and lore.last_status == 200 and lore.etag
+    assert lore.last_change_summary == "1 new message"
+    thread.refresh_from_db()
+    assert thread.last_refreshed_at >= lore.last_checked_at
