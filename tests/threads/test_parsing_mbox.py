@@ -86,3 +86,8 @@ def test_it_streams_in_constant_memory():
     tracemalloc.stop()
     assert count == 2000
     assert peak < 1_000_000
+
+
+def test_it_accepts_a_stream_opened_in_text_mode():
+    with (MAIL / "0008-mboxrd-escaped-from.mbox").open(encoding="utf-8") as stream:
+        assert len(list(iter_mbox(stream))) == 2

@@ -62,3 +62,9 @@ def test_it_splits_prefix_words_and_markers():
     assert parse_series_marker(["bar", "1 of 2"]) == (1, 2)
     assert parse_series_marker(["PATCH1 of 8"]) == (1, 8)
     assert parse_series_marker([]) == (None, None)
+
+
+def test_it_reads_a_bare_re_only_as_the_first_word():
+    assert parse_subject("Re meep").is_reply
+    info = parse_subject("[PATCH] re ordering of the locks")
+    assert not info.is_reply and info.name == "re ordering of the locks"

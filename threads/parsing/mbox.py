@@ -42,6 +42,8 @@ def iter_mbox(stream: BinaryIO, format: str = "auto") -> Iterator[bytes]:
     started = False
     previous_blank = True
     for line in stream:
+        if isinstance(line, str):  # a stream opened in text mode still works
+            line = line.encode("utf-8", "surrogateescape")
         if line.startswith(b"From ") and (
             is_from_line(line) if previous_blank else bool(_STRICT_FROM_LINE.match(line))
         ):

@@ -11,7 +11,8 @@ from threads.parsing.types import SubjectInfo
 # Reply markers in many mail clients' languages: Re, RE, AW (de), SV (sv/da/no), Antw (nl),
 # Odp (pl), VS (fi), also "Re[2]:" (The Bat!). Patchwork's subject_check counts "Re meep"
 # (no colon) as a reply too.
-_REPLY = re.compile(r"^(?:re|aw|sv|antw|odp|vs|r)(?:\[\d+\])?\s*:\s*|^re\s+(?=\S)", re.IGNORECASE)
+_REPLY = re.compile(r"^(?:re|aw|sv|antw|odp|vs|r)(?:\[\d+\])?\s*:\s*", re.IGNORECASE)
+_BARE_RE = re.compile(r"^re\s+(?=\S)", re.IGNORECASE)  # only as the very first word
 _FORWARD = re.compile(r"^(?:fwd?|fw|wg|tr|doorst)\s*:\s*", re.IGNORECASE)
 # One leading bracket group: "[PATCH v4 05/11]", "[Patch 2/2]:" (a colon may follow).
 _GROUP = re.compile(r"^\[([^\[\]]*)\]\s*:?\s*")
@@ -110,6 +111,10 @@ def parse_subject(subject: str, *, list_tags: Iterable[str] = ()) -> SubjectInfo
     is_reply = is_forward = False
     words: list[str] = []
     dropped: list[str] = []
+    bare = _BARE_RE.match(text)
+    if bare:
+        is_reply = True
+        text = text[bare.end():]
     while True:
         match = _REPLY.match(text)
         if match:
