@@ -46,10 +46,16 @@ def _cached(kind: str, key: str, make: Any, use: bool) -> int:
         return _CACHE[ck]
     pk = make()
     if use:
-        if len(_CACHE) >= _CACHE_MAX:
-            _CACHE.clear()
-        _CACHE[ck] = pk
+        # Only after commit: an id read or created inside a transaction that then rolls
+        # back (a conflict, a lost race) must never reach other requests.
+        transaction.on_commit(lambda: _remember(ck, pk))
     return pk
+
+
+def _remember(ck: tuple[str, str, str], pk: int) -> None:
+    if len(_CACHE) >= _CACHE_MAX:
+        _CACHE.clear()
+    _CACHE[ck] = pk
 
 
 def kernel_resolve(*, kernel: dict[str, Any], use_cache: bool = False) -> int:
