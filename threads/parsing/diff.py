@@ -26,7 +26,9 @@ _GIT_HEADER = re.compile(
     r"GIT binary patch)"
 )
 # git patch-id drops every blank, so "\tif (x)" and "        if ( x )" hash alike.
-_WS = re.compile(r"\s+")
+_WS = re.compile(r"[ \t\n\v\f\r]+")
+# "index 83955362d41c..90195506211a 100644" (seed): the blob ids name a binary file's change.
+_INDEX = re.compile(r"^index ([0-9a-f]+)\.\.([0-9a-f]+)")
 
 
 def _path(header_value: str) -> str:
@@ -169,13 +171,15 @@ def compute_patch_id(diff_text: str) -> str:
 
     Each file's header and hunk lines are hashed with all whitespace removed (hunk headers and
     ``index`` lines are skipped); the per-file SHA-1s are added as 160-bit numbers, so file
-    order does not matter. Returns 40 hex digits, or "" for text with no diff.
+    order does not matter. Returns 40 hex digits, or "" for text with no diff. A binary file
+    counts by its blob ids, as git 2.40 and later do (2.39 hashed part of the base85 data).
     """
     total = bytearray(20)
     sha = hashlib.sha1()
     hashed = False
     before = after = -1
-    in_patch = False
+    in_patch = binary = False
+    pre_oid = post_oid = ""
 
     def flush() -> None:
         nonlocal sha
@@ -188,21 +192,33 @@ def compute_patch_id(diff_text: str) -> str:
             carry >>= 8
 
     for line in diff_text.replace("\r\n", "\n").split("\n"):
-        if line.startswith("\\ "):
+        if line.startswith("\\ ") and len(line) > 11:
             continue
         if not in_patch:
             if not line.startswith("diff "):
                 continue
             in_patch = True
         if before == -1:
-            if line.startswith("index "):
+            if line.startswith(("GIT binary patch", "Binary files")):
+                # A binary file counts by its blob ids ("index 0000000..f6c2a3b"), as in git.
+                binary, before = True, 0
+                sha.update((pre_oid + post_oid).encode())
+                flush()
+                hashed = True
+                continue
+            if match := _INDEX.match(line):
+                pre_oid, post_oid = match.group(1), match.group(2)
                 continue
             if line.startswith("--- "):
                 before = after = 1
-            elif line[:1] and not line[:1].isalpha():
+            elif not line[:1].isalpha():
                 break
+        if binary:
+            if line.startswith("diff "):
+                binary, before = False, -1
+            continue
         if before == 0 and after == 0:
-            if match := _HUNK.match(line):
+            if line.startswith("@@ -") and (match := _HUNK.match(line)):
                 before = int(match.group(2)) if match.group(2) is not None else 1
                 after = int(match.group(4)) if match.group(4) is not None else 1
                 continue
@@ -218,7 +234,8 @@ def compute_patch_id(diff_text: str) -> str:
         hashed = True
     if not hashed:
         return ""
-    flush()
+    if not binary:
+        flush()
     return bytes(total).hex()
 
 
