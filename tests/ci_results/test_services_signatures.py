@@ -1,0 +1,109 @@
+"""Signatures: reports attached by title (alt titles merge), status history, moves on re-parse."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from ci_results.models import CrashReport, CrashSignature, Origin, ReclassifyEvent, Run
+from ci_results.parsing.types import CrashReport as Parsed
+from ci_results.parsing.types import KernelInfo, LogAnalysis
+from ci_results.services.reports import run_store_reports
+from ci_results.services.runs import runs_record
+from ci_results.services.signatures import StatusError, signature_for, signature_set_status
+from tests.ci_results.helpers_runs import run_payload
+
+SEED_TITLE = "BUG: unable to handle kernel NULL pointer dereference in filemap_get_folios_tag"
+KERNEL = KernelInfo(version="6.9.0-rc6", taint="Not tainted", workqueue="writeback wb_workfn",
+                    hardware="QEMU Standard PC (Q35 + ICH9, 2009)")
+
+
+def analysis(*titles: str, alt: tuple[str, ...] = ()) -> LogAnalysis:
+    return LogAnalysis(
+        contains_crash=bool(titles), panicked=True, kernel=KERNEL,
+        reports=tuple(Parsed(title=t, crash_type="NULL-POINTER-DEREFERENCE", alt_titles=alt,
+                             guilty_frame="filemap_get_folios_tag",
+                             frames=("filemap_get_folios_tag", "writeback_iter"),
+                             report=f"BUG: ...\x00 {t}", kernel=KERNEL) for t in titles),
+    )
+
+
+@pytest.fixture
+def run(db, log_dir) -> Run:
+    origin = Origin.objects.create(name="kdevops")
+    runs_record(origin=origin, payloads=[run_payload(outcome="crash")])
+    return Run.objects.get()
+
+
+def test_it_attaches_reports_to_a_signature_and_counts_them(run):
+    run_store_reports(run=run, analysis=analysis(SEED_TITLE))
+    report = CrashReport.objects.get()
+    assert (report.title, report.workqueue, report.kernel_version) == (
+        SEED_TITLE, "writeback wb_workfn", "6.9.0-rc6")
+    assert "\x00" not in report.report
+    sig = report.signature
+    assert (sig.report_count, sig.first_seen, sig.representative) == (1, run.started_at, report)
+    assert sig.events.get().kind == "created"
+    run.refresh_from_db()
+    assert run.parsed_at is not None
+
+
+def test_it_merges_a_report_into_a_signature_named_by_an_alt_title(run):
+    old = signature_for(title="general protection fault in filemap_get_folios_tag")
+    run_store_reports(run=run, analysis=analysis(SEED_TITLE, alt=(old.title,)))
+    assert CrashReport.objects.get().signature == old
+    assert CrashSignature.objects.count() == 1
+
+
+def test_it_moves_reports_on_reparse_and_records_the_move(run):
+    run_store_reports(run=run, analysis=analysis("WARNING in split_huge_page_to_list"))
+    old_sig = CrashReport.objects.get().signature
+    events = run_store_reports(run=run, analysis=analysis(SEED_TITLE), note="parser v2")
+    report = CrashReport.objects.get()
+    assert report.signature.title == SEED_TITLE
+    assert [(e.old_title, e.new_title, e.note) for e in events] == [
+        ("WARNING in split_huge_page_to_list", SEED_TITLE, "parser v2")]
+    assert ReclassifyEvent.objects.get().report == report
+    old_sig.refresh_from_db()
+    assert (old_sig.report_count, old_sig.representative) == (0, None)
+    assert report.signature.report_count == 1
+    assert run_store_reports(run=run, analysis=analysis(SEED_TITLE)) == []
+    gone = run_store_reports(run=run, analysis=analysis())
+    assert [(e.old_title, e.new_title) for e in gone] == [(SEED_TITLE, "")]
+    assert CrashReport.objects.count() == 0
+
+
+def test_it_keeps_the_history_of_status_changes(run):
+    user = get_user_model().objects.create(username="mcgrof")
+    sig = signature_for(title=SEED_TITLE)
+    other = signature_for(title="kernel BUG in split_huge_page_to_list_to_order")
+    signature_set_status(signature=sig, status="fixed", user=user,
+                         fixed_by="<20240501.fix@kernel.org>", note="migrate.c dirty check")
+    signature_set_status(signature=sig, status="open", note="seen again on next-20240430")
+    signature_set_status(signature=other, status="duplicate", duplicate_of=sig)
+    sig.refresh_from_db()
+    other.refresh_from_db()
+    assert (sig.status, sig.fixed_by) == ("open", "")
+    assert (other.status, other.duplicate_of) == ("duplicate", sig)
+    history = [(e.kind, e.old_status, e.new_status, e.fixed_by, e.user)
+               for e in sig.events.all()]
+    assert history == [("created", "", "open", "", None),
+                       ("status", "open", "fixed", "<20240501.fix@kernel.org>", user),
+                       ("status", "fixed", "open", "", None)]
+
+
+def test_it_refuses_status_changes_that_make_no_sense(run):
+    sig = signature_for(title=SEED_TITLE)
+    dup = signature_for(title="WARNING in folio_mark_dirty")
+    with pytest.raises(StatusError):
+        signature_set_status(signature=sig, status="duplicate", duplicate_of=sig)
+    with pytest.raises(StatusError):
+        signature_set_status(signature=sig, status="duplicate")
+    with pytest.raises(StatusError):
+        signature_set_status(signature=sig, status="fixed")
+    with pytest.raises(StatusError):
+        signature_set_status(signature=sig, status="closed")
+    signature_set_status(signature=dup, status="duplicate", duplicate_of=sig)
+    with pytest.raises(StatusError):  # sig -> dup -> sig would be a loop
+        signature_set_status(signature=sig, status="duplicate", duplicate_of=dup)
+    assert sig.events.count() == 1
