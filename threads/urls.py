@@ -1,1 +1,14 @@
-urlpatterns: list = []
+"""Pages of the threads app; names follow ``threads-<page>``."""
+
+from django.urls import path
+
+from threads import views
+
+urlpatterns = [
+    path("threads/", views.thread_list, name="threads-list"),
+    path("threads/<int:thread_id>/", views.thread_detail, name="threads-detail"),
+    path("threads/<int:thread_id>/messages/<int:pk>/", views.message_detail,
+         name="threads-message"),
+    path("threads/messages/<path:msgid>/", views.message_detail, name="threads-message-by-id"),
+    path("series/<int:series_id>/", views.series_detail, name="threads-series"),
+]

@@ -1,0 +1,81 @@
+"""Display helpers for mail: folded quotes, coloured diffs, safe hrefs. Output stays escaped."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django import template
+
+from threads.parsing.quotes import parse_body
+
+register = template.Library()
+
+_STATUS_CLASS = {
+    "new": "", "under-review": "badge-warn", "changes-requested": "badge-bad",
+    "reviewed": "badge-good", "superseded": "", "applied": "badge-good",
+}
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # "text", "quote", "attribution", "diff", "signature", "crash"
+    depth: int
+    text: str
+    author: str = ""
+
+
+@register.simple_tag
+def message_blocks(body: str) -> list[Block]:
+    """The body in runs: new text, quotes (with who wrote them), diffs, crash text, signature."""
+    blocks: list[Block] = []
+    for segment in parse_body(body or "").segments:
+        author = segment.attribution.name if segment.attribution else ""
+        text = segment.text.strip("\n")
+        if not text.strip() and segment.kind != "attribution":
+            continue
+        last = blocks[-1] if blocks else None
+        if last and last.kind == segment.kind == "quote" and last.depth == segment.depth:
+            blocks[-1] = Block("quote", last.depth, f"{last.text}\n{text}", last.author or author)
+        else:
+            blocks.append(Block(segment.kind, segment.depth, text, author))
+    return blocks
+
+
+@register.filter
+def diff_lines(text: str) -> list[tuple[str, str]]:
+    """``[("add", "+ if (x)"), ...]`` for colouring a unified diff line by line."""
+    lines = []
+    for line in (text or "").splitlines():
+        if line.startswith(("+++", "---", "diff ", "index ")):
+            kind = "file"
+        elif line.startswith("+"):
+            kind = "add"
+        elif line.startswith("-"):
+            kind = "del"
+        elif line.startswith("@@"):
+            kind = "hunk"
+        else:
+            kind = "ctx"
+        lines.append((kind, line))
+    return lines
+
+
+@register.filter
+def http_url(url: str) -> str:
+    """The URL when it is http(s), else "" (a ``javascript:`` link must stay text)."""
+    try:
+        scheme = urlsplit(url or "").scheme.lower()
+    except ValueError:
+        return ""
+    return url if scheme in {"http", "https"} else ""
+
+
+@register.filter
+def status_class(status: str) -> str:
+    return _STATUS_CLASS.get(status, "")
+
+
+@register.filter
+def get_item(mapping: dict, key: object) -> object:
+    return mapping.get(key) if mapping else None
