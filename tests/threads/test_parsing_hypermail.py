@@ -80,3 +80,20 @@ def test_it_rejects_pages_without_a_message():
         parse_hypermail_page("")
     with pytest.raises(MessageParseError):
         parse_hypermail_text("just one line")
+
+
+def test_it_reads_hypermail2_pages():
+    url = "http://lkml.iu.edu/hypermail/linux/kernel/0106.3/0269.html"
+    page = parse_hypermail_page((MAIL / "0013-lkml-hypermail2-page.html").read_bytes(), url=url)
+    msg = page.message
+    assert msg.message_id == "E15EZpc-0007ux-00@the-village.bc.nu"
+    assert msg.subject == 'Re: [PATCH] ide: fix "lost interrupt" on resume'
+    assert (msg.author.name, msg.author.address) == ("Alan Cox", "alan@lxorguk.ukuu.org.uk")
+    assert msg.date == datetime(2001, 6, 25, 16, 52, 59, tzinfo=UTC)
+    assert msg.in_reply_to is None  # hypermail put the parent's subject there, not an id
+    assert page.in_reply_to_url is None
+    assert page.maybe_in_reply_to_url == "http://lkml.iu.edu/hypermail/linux/kernel/0106.3/0262.html"
+    assert page.replies_urls == ("http://lkml.iu.edu/hypermail/linux/kernel/0106.3/0490.html",)
+    assert msg.body == ("> The drive does not raise the interrupt after resume,\n"
+                        "> so the request times out.\n\n"
+                        "That is the BIOS leaving the controller in legacy mode.\n\nAlan\n")

@@ -38,6 +38,8 @@ _R13 = str.maketrans("NOPQRSTUVWXYZ[@ABCDEFGHIJKLMnopqrstuvwxyzabcdefghijklm",
                      "@ABCDEFGHIJKLMNOPQRSTUVWXYZ[abcdefghijklmnopqrstuvwxyz")
 _BODY_MARKERS = (("<!--X-Body-of-Message-->", "<!--X-Body-of-Message-End-->"),
                  ('<!-- body="start" -->', '<!-- body="end" -->'))
+_INLINE_TAG = re.compile(r"(?i)</?(?:em|i|b|strong|tt|u|font|code)\b[^>]*>")
+_BR = re.compile(r"(?i)\r?\n?<br\s*/?>[ \t]*\r?\n?")
 _NAV = {
     "in reply to": "in_reply_to", "maybe in reply to": "maybe_in_reply_to",
     "next in thread": "next_in_thread", "reply": "reply", "maybe reply": "maybe_reply",
@@ -127,10 +129,14 @@ def _body_text(page: str) -> str:
             break
     else:
         return ""
-    fragment = re.sub(r"(?i)<br\s*/?>[ \t]*\r?\n?", "\n", fragment)
+    # Formatting tags carry no text; dropping them first lets the <br> rule see the newlines
+    # around it: MHonArc writes "line<br>\n", hypermail 2 "line\n</EM><BR>\n".
+    fragment = _INLINE_TAG.sub("", fragment)
+    fragment = _BR.sub("\n", fragment)
     fragment = re.sub(r"(?i)</?p\b[^>]*>", "\n", fragment)
     text = BeautifulSoup(fragment, "lxml").get_text()
     text = text.replace("\r\n", "\n").replace("\xa0", " ")
+    text = re.sub(r"(?m)^[ \t]+$", "", text)
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip("\n") + "\n" if text.strip() else ""
 
