@@ -8,11 +8,13 @@ line, ``diff -`` line or ``Index:`` line.
 
 from __future__ import annotations
 
+import email
+import email.policy
 import re
 from dataclasses import dataclass
 
 from threads.parsing.headers import decode_bytes, decode_words, parse_address_git
-from threads.parsing.mime import find_body
+from threads.parsing.mime import find_body, part_text
 
 _HEADERS = ("From", "Subject", "Date")
 # git format-patch's separator, quoted by an mbox writer: ">From <40 hex> Mon Sep 17 00:00:00 2001"
@@ -149,7 +151,7 @@ def mailinfo(raw: bytes, *, keep_subject: bool = False, keep_non_patch_brackets:
     """Run git's mailinfo logic over one raw mail (default options = ``git mailinfo -u``)."""
     head_text, _ = decode_bytes(raw.split(b"\n\n", 1)[0] if b"\n\n" in raw else raw)
     headers, _ = _read_headers(head_text.replace("\r\n", "\n"))
-    body, _, _ = find_body(raw)
+    body = _body(raw)
     inbody: dict[str, str] = {}
     message, patch = _split(body, inbody, scissors=scissors, inbody_headers=inbody_headers)
     if add_message_id and headers.get("Message-ID") and patch:
@@ -169,6 +171,20 @@ def mailinfo(raw: bytes, *, keep_subject: bool = False, keep_non_patch_brackets:
         date=_cleanup_space(date) if date is not None else "", message=message, patch=patch,
         message_id=headers.get("Message-ID"), has_author="From" in fields,
         has_subject=subject is not None, has_date=date is not None)
+
+
+def _body(raw: bytes) -> str:
+    """git reads every MIME part in turn (attachments too) as one stream of lines."""
+    msg = email.message_from_bytes(raw, policy=email.policy.compat32)
+    if not msg.is_multipart():
+        return find_body(raw)[0]
+    texts = []
+    for part in msg.walk():
+        if part.is_multipart():
+            continue
+        text = part_text(part, [])
+        texts.append(text if text.endswith("\n") or not text else text + "\n")
+    return "".join(texts)
 
 
 def split_patch(body: str, *, scissors: bool = False) -> tuple[str, str]:

@@ -36,7 +36,7 @@ def _payload_bytes(part: Message, warnings: list[str]) -> bytes:
     return data
 
 
-def _part_text(part: Message, warnings: list[str]) -> str:
+def part_text(part: Message, warnings: list[str]) -> str:
     data = _payload_bytes(part, warnings)
     charset = part.get_content_charset()
     text, fallback = decode_bytes(data, charset)
@@ -147,7 +147,7 @@ def find_body(raw: bytes) -> tuple[str, list[str], Message]:
     msg = email.message_from_bytes(raw, policy=email.policy.compat32)
     if not msg.is_multipart():
         ctype = msg.get_content_type()
-        text = _part_text(msg, warnings)
+        text = part_text(msg, warnings)
         if ctype == "text/html":
             text = html_to_text(text)
         return text, warnings, msg
@@ -164,11 +164,11 @@ def find_body(raw: bytes) -> tuple[str, list[str], Message]:
             and filename.endswith((".patch", ".diff"))
             and plain is not None
         ):
-            patches.append(_part_text(part, warnings))
+            patches.append(part_text(part, warnings))
         elif ctype == "text/plain" and plain is None:
-            plain = _part_text(part, warnings)
+            plain = part_text(part, warnings)
         elif ctype == "text/html" and html_text is None:
-            html_text = html_to_text(_part_text(part, warnings))
+            html_text = html_to_text(part_text(part, warnings))
     body = plain if plain is not None else (html_text or "")
     for patch in patches:
         if body and not body.endswith("\n"):
