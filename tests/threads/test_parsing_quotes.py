@@ -100,3 +100,10 @@ def test_it_ignores_a_wrote_line_that_introduces_no_quote():
 def test_it_never_raises_on_random_text(text):
     body = parse_body(text)
     assert isinstance(body.new_text, str)
+
+
+def test_it_keeps_a_dated_attribution_whose_quote_was_cut():
+    body = parse_body("> On Mon, Apr 29, 2024 at 10:29:29AM -0400, Zi Yan wrote:\n> [...]\n"
+                      "> I disagree.\n\nWhy?\n")
+    (attribution,) = body.attributions
+    assert (attribution.name, attribution.depth) == ("Zi Yan", 1)

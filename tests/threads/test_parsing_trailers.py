@@ -139,3 +139,18 @@ def test_it_reads_a_bare_nak_as_a_nacked_by_from_the_sender():
         "Signed-off-by: Luis <mcgrof@kernel.org>",
         "Nacked-by: Matthew Wilcox <willy@infradead.org>",
     ]
+
+
+def test_it_does_not_collect_the_signoff_of_a_counter_patch():
+    patch = ParsedMessage("p@x", "[PATCH] x", Address("Luis", "mcgrof@kernel.org"), None,
+                          "Fix it.\n\nSigned-off-by: Luis <mcgrof@kernel.org>\n")
+    reply = ParsedMessage(
+        "r@x", "Re: [PATCH] x", Address("Zi Yan", "ziy@nvidia.com"), None,
+        "How about this instead:\n\nSigned-off-by: Zi Yan <ziy@nvidia.com>\n"
+        "Tested-by: Zi Yan <ziy@nvidia.com>\n\n"
+        "diff --git a/mm/migrate.c b/mm/migrate.c\n--- a/mm/migrate.c\n+++ b/mm/migrate.c\n"
+        "@@ -1 +1 @@\n-a\n+b\n",
+        in_reply_to="p@x",
+    )
+    (result,) = collect_followup_trailers(patches=[patch], followups=[reply])
+    assert rendered(f.trailer for f in result.added) == ["Tested-by: Zi Yan <ziy@nvidia.com>"]

@@ -9,8 +9,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+from threads.parsing.diff import find_diffs
 from threads.parsing.trailerparse import find_trailers
 from threads.parsing.types import Address, ParsedTrailer
+
+_CUSTODY = {"Signed-off-by", "Co-developed-by"}
 
 
 class TrailerMail(Protocol):
@@ -125,7 +128,12 @@ def collect_followup_trailers(
         if target is None:
             continue
         via_cover = target == cover_id
+        # A reply carrying its own patch ("How about this instead:") signs that patch, not
+        # the one it answers: its Signed-off-by/Co-developed-by are not collected.
+        own_patch = any(d.quote_depth == 0 for d in find_diffs(mail.body))
         for trailer in find_trailers(mail.body):
+            if own_patch and trailer.kind in _CUSTODY:
+                continue
             if trailer.kind == "Nacked-by" and not trailer.value:
                 sender = mail.author
                 value = f"{sender.name} <{sender.address}>" if sender.name else sender.address

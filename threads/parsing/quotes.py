@@ -59,7 +59,11 @@ def _find_attributions(
                 joined = line.text.rstrip() + glue + nxt.text.strip()
                 attribution = parse_attribution(joined, line.depth)
                 span = 2
-        if attribution is not None and _next_content_depth(lines, i + span) > line.depth:
+        # "X wrote:" alone must introduce a deeper quote to count; a dated "On <date>, X
+        # wrote:" counts even when the replier cut the quote below it ("> [...]").
+        if attribution is not None and (
+            attribution.date_text or _next_content_depth(lines, i + span) > line.depth
+        ):
             found[i] = (span, attribution)
             i += span
             continue
