@@ -31,9 +31,12 @@ MAX_PAGES = 50  # one walk never follows more links than this
 DATE_WINDOW = timedelta(hours=1, minutes=5)
 
 
-def lkml_page_read(*, key: str, recorder: Recorder) -> tuple[Outcome, HypermailPage | None]:
+def lkml_page_read(
+    *, key: str, recorder: Recorder, thread: Thread | None = None
+) -> tuple[Outcome, HypermailPage | None]:
     """Fetches and parses one page; a fault is recorded on its Source and returns None."""
-    source = source_get_or_create(kind=Source.Kind.LKML_PAGE, key=key, url=lkml.page_url(key))
+    source = source_get_or_create(kind=Source.Kind.LKML_PAGE, key=key, url=lkml.page_url(key),
+                                  thread=thread)
     page = None
     with source_check(source, recorder) as outcome:
         fetched = lkml.fetch_page(lkml.page_url(key), client=recorder.client)
@@ -49,22 +52,27 @@ def lkml_page_read(*, key: str, recorder: Recorder) -> tuple[Outcome, HypermailP
 
 def lkml_walk(
     *, start: str, thread: Thread | None, recorder: Recorder, limit: int = MAX_PAGES,
+    first: tuple[Outcome, HypermailPage | None] | None = None,
 ) -> tuple[Thread | None, list[Outcome]]:
-    """Reads ``start`` and the pages its "In reply to"/"Next in thread" links reach."""
+    """Reads ``start`` (or uses ``first``, already read) and the pages its "In reply to",
+    "Next in thread" and reply links reach, joining or storing each page's message."""
     queue, seen, outcomes = [start], set(), []
     while queue and len(seen) < limit:
         key = queue.pop(0)
         if key in seen:
             continue
         seen.add(key)
-        outcome, page = lkml_page_read(key=key, recorder=recorder)
+        if first is not None and key == start:
+            outcome, page = first
+        else:
+            outcome, page = lkml_page_read(key=key, recorder=recorder, thread=thread)
         outcomes.append(outcome)
         if page is None:
             continue
         message, how = lkml_message_join(parsed=page.message, thread=thread)
         outcome.changed.append(how)
         thread = thread or message.thread
-        Source.objects.filter(pk=outcome.source.pk, thread__isnull=True).update(thread=thread)
+        Source.objects.filter(pk=outcome.source.pk).update(thread=thread)
         for url in (page.in_reply_to_url, page.next_in_thread_url, *page.replies_urls):
             found = lkml.page_key(url) if url else None
             if found and found not in seen:
@@ -115,5 +123,6 @@ def lkml_pages_retry(*, thread: Thread, recorder: Recorder, now=None) -> list[Ou
     outcomes = []
     for source in failed:
         _, found = lkml_walk(start=source.key, thread=thread, recorder=recorder, limit=1)
+        Source.objects.filter(pk=source.pk, thread__isnull=True).update(thread=thread)
         outcomes.extend(found)
     return outcomes

@@ -24,7 +24,7 @@ from threads.services.artifacts import (
 )
 from threads.services.common import is_synthetic_msgid
 from threads.services.fetching import Outcome, Recorder, source_is_due
-from threads.services.lkml_pages import lkml_pages_retry, lkml_walk
+from threads.services.lkml_pages import lkml_page_read, lkml_pages_retry, lkml_walk
 from threads.services.lore_threads import lore_source, lore_thread_fetch, lore_thread_refresh
 
 __all__ = ["RefreshResult", "TrackError", "source_fetch_commit", "source_fetch_gist",
@@ -87,25 +87,29 @@ def track_target(text: str) -> tuple[str, str]:
 def thread_track(*, url_or_msgid: str, user=None) -> Thread:
     """Reads the whole thread, its lkml.iu.edu pages when given one, its gists and commits."""
     kind, key = track_target(url_or_msgid)
-    recorder, thread, msgid = Recorder(), None, key
-    if kind == "lkml":
-        thread, outcomes = lkml_walk(start=key, thread=None, recorder=recorder)
-        if thread is None:
-            raise TrackError(outcomes[0].error if outcomes else "The page could not be read.")
-        msgid = thread.root_msgid
+    recorder, thread, msgid, first = Recorder(), None, key, None
+    if kind == "lkml":  # the page names the Message-ID; lore is read first, pages join it
+        first = lkml_page_read(key=key, recorder=recorder)
+        outcome, page = first
+        if page is None:
+            raise TrackError(outcome.error or "The page could not be read.")
+        msgid = page.message.message_id
     if not is_synthetic_msgid(msgid):
-        source = lore_source(msgid=msgid, thread=thread)
+        source = lore_source(msgid=msgid)
         outcome = lore_thread_fetch(source=source, recorder=recorder)
         found = Message.objects.filter(msgid=msgid).select_related("thread").first()
-        if found is None:
-            if thread is None:
-                Source.objects.filter(pk=source.pk, last_success_at__isnull=True).delete()
-                raise TrackError(outcome.error or f"lore has no message <{msgid}>.")
-        else:
+        if found is not None:
             thread = found.thread
             Source.objects.filter(pk=source.pk).update(thread=thread)
-    if kind == "lkml":  # second pass: the pages join the messages lore brought in
-        lkml_walk(start=key, thread=thread, recorder=recorder)
+        elif kind != "lkml":
+            Source.objects.filter(pk=source.pk, last_success_at__isnull=True).delete()
+            raise TrackError(outcome.error or f"lore has no message <{msgid}>.")
+    if kind == "lkml":
+        thread, _ = lkml_walk(start=key, thread=thread, recorder=recorder, first=first)
+        Source.objects.filter(kind=Source.Kind.LORE_THREAD, key=msgid, thread__isnull=True
+                              ).update(thread=thread)
+    if thread is None:
+        raise TrackError(f"Nothing could be read for {url_or_msgid.strip()}.")
     thread.refresh_from_db()
     thread.tracked = True
     if user is not None and getattr(user, "is_authenticated", False) and not thread.tracked_by_id:
