@@ -6,6 +6,7 @@ This is the seam to ``ci_results``: threads only locates the text; ci_results pa
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from threads.parsing.quotemarks import QuotedLine, find_quoted_lines
 from threads.parsing.types import CrashText
@@ -78,6 +79,7 @@ def _continues(line: QuotedLine) -> bool:
     return prefixed or bool(_CONTINUE.match(payload))
 
 
+@lru_cache(maxsize=32)  # parse_body and ingest both ask for the same body's crash text
 def find_crash_text(text: str) -> tuple[CrashText, ...]:
     """Kernel crash reports pasted in a body, at any quote depth.
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from threads.parsing.quotemarks import QuotedLine, find_quoted_lines
 from threads.parsing.types import Hunk, ParsedDiff
@@ -239,6 +240,7 @@ def compute_patch_id(diff_text: str) -> str:
     return bytes(total).hex()
 
 
+@lru_cache(maxsize=32)  # parse_body, find_trailers and ingest all ask for the same body's diffs
 def find_diffs(text: str) -> tuple[ParsedDiff, ...]:
     """Every unified diff in a body, at any quote depth.
 

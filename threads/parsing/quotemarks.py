@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # The seed mixes marker styles on one line: "> >>>>>>>> From: Pankaj Raghav" is depth 9,
 # "> >>>> diff --git" depth 5; mutt writes "> > text", others ">> text". One optional blank
@@ -40,10 +41,11 @@ def clean_quote_markers(line: str) -> tuple[int, str]:
     return match.group(1).count(">"), line[match.end() :]
 
 
-def find_quoted_lines(text: str) -> list[QuotedLine]:
+# Each body parser starts from these lines; ingest runs all of them on the same body in a row.
+@lru_cache(maxsize=32)
+def find_quoted_lines(text: str) -> tuple[QuotedLine, ...]:
     """Every line of a body with its quote depth, e.g. ``"> > On Mon ..."`` -> depth 2."""
-    result = []
-    for index, line in enumerate(split_lines(text)):
-        depth, rest = clean_quote_markers(line)
-        result.append(QuotedLine(index, depth, rest))
-    return result
+    return tuple(
+        QuotedLine(index, *clean_quote_markers(line))
+        for index, line in enumerate(split_lines(text))
+    )

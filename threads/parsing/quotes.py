@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from threads.parsing.attribution import parse_attribution
 from threads.parsing.crashtext import find_crash_text
@@ -81,7 +82,8 @@ def _signature_start(lines: Sequence[QuotedLine], skip: set[int]) -> int | None:
     return None
 
 
-def classify_lines(text: str) -> list[_Line]:
+@lru_cache(maxsize=32)  # parse_body and find_quoted_ancestors read the same classification
+def classify_lines(text: str) -> tuple[_Line, ...]:
     """Every line with its kind and, for quoted lines, the attribution of their author.
 
     ``"> > This is only true for linux-next"`` after ``"> On 29 Apr 2024, at 20:31, Luis
@@ -121,7 +123,7 @@ def classify_lines(text: str) -> list[_Line]:
         if item.line.depth:
             item.owner = by_depth.get(item.line.depth - 1)
         k += 1
-    return marked
+    return tuple(marked)
 
 
 def _segments(marked: Sequence[_Line]) -> list[BodySegment]:
