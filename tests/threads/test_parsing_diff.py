@@ -87,8 +87,16 @@ def test_it_finds_no_diff_in_plain_text():
     assert compute_patch_id("no diff here") == ""
 
 
+# Any text, and text made of the characters this parser looks at.
+PARSER_CHARS = "+- @\n>diffgta/b,0123"
+RANDOM_TEXT = st.one_of(
+    st.text(max_size=300),
+    st.text(alphabet=st.sampled_from(list(PARSER_CHARS)), max_size=300),
+)
+
+
 @settings(max_examples=200, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("+- @\n>diffgta/b,0123")), max_size=300))
+@given(RANDOM_TEXT)
 def test_it_never_raises_on_random_text(text):
     for diff in find_diffs(text):
         assert diff.end_line > diff.start_line
