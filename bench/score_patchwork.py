@@ -21,7 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from threads.parsing.headers import find_message_id, find_message_ids, parse_address
+from threads.parsing.addresses import parse_address
+from threads.parsing.headers import find_message_id, find_message_ids
 from threads.parsing.mbox import iter_mbox
 from threads.parsing.message import parse_message
 from threads.parsing.series import group_series, has_patch

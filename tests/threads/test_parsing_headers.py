@@ -6,8 +6,6 @@ from threads.parsing.headers import (
     decode_words,
     find_message_id,
     find_message_ids,
-    parse_address,
-    parse_address_git,
     parse_date,
     split_header_block,
 )
@@ -23,28 +21,6 @@ def test_it_decodes_encoded_words_like_git():
 def test_it_decodes_words_in_broken_charsets():
     assert decode_words("=?x-unknown?Q?caf=C3=A9?=") == "caf\u00e9"
     assert decode_words("=?utf-8?Q?caf=E9?=") == "caf\u00e9"  # latin-1 bytes labelled UTF-8
-
-
-def test_it_parses_addresses_with_comments_and_quotes():
-    assert parse_address_git("A (zzz) U Thor <a.u.thor@example.com> (Comment)") == (
-        "A (zzz) U Thor (Comment)", "a.u.thor@example.com")
-    assert parse_address_git('bob "unterminated string smith <bob@example.com>') == (
-        "bob unterminated string smith", "bob@example.com")
-    assert parse_address_git("bare@example.com") == ("bare@example.com", "bare@example.com")
-    person = parse_address('"Raghav, Pankaj" <P.Raghav@Samsung.COM>')
-    assert (person.name, person.address, person.obfuscated) == (
-        "Raghav, Pankaj", "p.raghav@samsung.com", False)
-
-
-def test_it_flags_obfuscated_addresses():
-    person = parse_address("Pankaj Raghav <p.raghav@xxxxxxxxxxx>")
-    assert person.address == "p.raghav@xxxxxxxxxxx"
-    assert person.obfuscated is True
-
-
-def test_it_gives_no_address_for_a_from_without_one():
-    assert parse_address("testH=?UTF-8?B?w6E=?=user=?UTF-8?B?w6E=?=").address == ""
-    assert parse_address("").address == ""
 
 
 def test_it_reads_dates_into_utc():

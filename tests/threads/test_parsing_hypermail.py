@@ -4,6 +4,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from threads.parsing.hypermail import (
     decode_r13,
@@ -97,3 +99,14 @@ def test_it_reads_hypermail2_pages():
     assert msg.body == ("> The drive does not raise the interrupt after resume,\n"
                         "> so the request times out.\n\n"
                         "That is the BIOS leaving the controller in legacy mode.\n\nAlan\n")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=400))
+def test_it_raises_only_message_parse_error_on_garbage(text):
+    for parse in (parse_hypermail_page, parse_hypermail_text):
+        try:
+            result = parse(text)
+        except MessageParseError:
+            continue
+        assert getattr(result, "message", result).message_id

@@ -18,7 +18,8 @@ from zoneinfo import ZoneInfo
 
 from bs4 import BeautifulSoup
 
-from threads.parsing.headers import clean_space, find_message_id, parse_address, parse_date
+from threads.parsing.addresses import parse_address
+from threads.parsing.headers import clean_space, find_message_id, parse_date
 from threads.parsing.types import Address, HypermailPage, MessageParseError, ParsedMessage
 
 EASTERN = ZoneInfo("America/New_York")

@@ -13,7 +13,8 @@ import email.policy
 import re
 from dataclasses import dataclass
 
-from threads.parsing.headers import decode_bytes, decode_words, parse_address_git
+from threads.parsing.addresses import parse_address_git
+from threads.parsing.headers import decode_bytes, decode_words
 from threads.parsing.mime import find_body, part_text
 
 _HEADERS = ("From", "Subject", "Date")

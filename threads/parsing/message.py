@@ -5,12 +5,12 @@ from __future__ import annotations
 import hashlib
 import re
 
+from threads.parsing.addresses import parse_address
 from threads.parsing.headers import (
     clean_space,
     find_message_id,
     find_message_ids,
     header_text,
-    parse_address,
     parse_date,
     split_header_block,
 )
