@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -101,6 +102,32 @@ RANDOM_TEXT = st.one_of(
     st.text(max_size=300),
     st.text(alphabet=st.sampled_from(list(PARSER_CHARS)), max_size=300),
 )
+
+
+@pytest.mark.parametrize(
+    ("line", "name", "utc"),
+    [
+        ("On Mon, 2024-04-29 at 22:43 -0400, Zi Yan wrote:", "Zi Yan", "2024-04-30 02:43:00"),
+        ("On Mon, 29 Apr 2024 22:43:16 +0200, Zi Yan wrote:", "Zi Yan", "2024-04-29 20:43:16"),
+        ("On Mon, Apr 29, 2024 at 22:43:16 +0000 (UTC), Zi Yan wrote:", "Zi Yan",
+         "2024-04-29 22:43:16"),
+        ("On Mon, Apr 29, 2024 at 10:43:16PM -0400, Raghav, Pankaj wrote:", "Raghav, Pankaj",
+         "2024-04-30 02:43:16"),
+        ("On 4/29/24 10:43 PM, Zi Yan wrote:", "Zi Yan", None),
+        ("On 29/04/2024 22:43, Zi Yan wrote:", "Zi Yan", None),
+        ("Am 29.04.24 um 22:43 schrieb Zi Yan:", "Zi Yan", None),
+        ("Zi Yan wrote:", "Zi Yan", None),
+    ],
+)
+def test_it_reads_attribution_lines_of_many_mailers(line, name, utc):
+    attribution = parse_attribution(line)
+    assert attribution.name == name
+    assert (attribution.date.strftime("%Y-%m-%d %H:%M:%S") if attribution.date else None) == utc
+
+
+def test_it_refuses_lines_that_only_end_in_wrote():
+    assert parse_attribution("You wrote:") is None
+    assert parse_attribution("As I said before, you wrote:") is None
 
 
 @settings(max_examples=200, deadline=None)

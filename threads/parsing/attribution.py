@@ -29,16 +29,19 @@ _STAR_BRACKET = re.compile(
     r"^\*\s+(?P<name>.+?)\s*<(?P<addr>[^<>\s]+@[^<>\s]+)>\s+\[(?P<date>\d{6}\s+\d{2}:\d{2})\]:\s*$"
 )
 
+# Thunderbird in German puts the verb first: "Am 29.04.24 um 22:43 schrieb Zi Yan:"
+_AM_SCHRIEB = re.compile(r"^Am\s+(?P<date>.+?)\s+schrieb\s+(?P<who>.+?)\s*:\s*$")
+
 # Stephen Boyd's client: "Quoting Zi Yan (2024-04-29 10:00:00)"
 _QUOTING = re.compile(
     r"^Quoting\s+(?P<name>.+?)\s+\((?P<date>\d{4}-\d{2}-\d{2}\s+\d{1,2}:\d{2}(?::\d{2})?)\)\s*:?\s*$"
 )
 
 # The time inside an "On ..." attribution ends the date: "at 10:43:16PM -0400", "at 3:27 PM",
-# "22:43:16 -0400", "20:31" (seed), "10:43 (UTC)".
+# "22:43:16 -0400", "20:31" (seed), "10:43 (UTC)", "22:43:16 +0000 (UTC)".
 _TIME = re.compile(
-    r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?"
-    r"(?:\s*(?:[+-]\d{4}|\(?(?:UTC|GMT|[ECMP][SD]T|CES?T|BST|IST|JST)\)?))?"
+    r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s*[+-]\d{4})?"
+    r"(?:\s*\(?(?:UTC|GMT|[ECMP][SD]T|CES?T|BST|IST|JST)\)?)?"
 )
 
 # "Zi Yan <ziy@nvidia.com>" at the end of the name part (Gmail: "... 3:27 PM Luis <mcgrof@...>")
@@ -151,6 +154,8 @@ def parse_attribution(line: str, depth: int = 0) -> Attribution | None:
         if split is None:
             return None
         date_text, who = split
+    elif m := _AM_SCHRIEB.match(text):
+        date_text, who = m.group("date"), m.group("who")
     elif m := _STAR_BRACKET.match(text):
         date_text, who = m.group("date"), f"{m.group('name')} <{m.group('addr')}>"
     elif m := _QUOTING.match(text):
