@@ -48,6 +48,7 @@ def test_it_reads_the_mhonarc_comments():
     assert page.in_reply_to_url == "https://lkml.iu.edu/hypermail/linux/kernel/2404.3/07812.html"
     assert page.next_in_thread_url.endswith("/2404.3/08187.html")
     assert page.replies_urls == ("https://lkml.iu.edu/hypermail/linux/kernel/2404.3/08187.html",)
+    assert [u.rsplit("/", 1)[1] for u in page.thread_urls] == ["07812.html", "08187.html"]
     assert "> On 29 Apr 2024, at 20:31, Luis Chamberlain wrote:\n" in msg.body
     assert "> >> There are 3 try_split_folio() in migrate_pages_batch().\n" in msg.body
     assert "https://github.com/linux-kdevops/linux/commit/e77a2a4fd6d9" in msg.body

@@ -44,6 +44,7 @@ _BR = re.compile(r"(?i)\r?\n?<br\s*/?>[ \t]*\r?\n?")
 _NAV = {
     "in reply to": "in_reply_to", "maybe in reply to": "maybe_in_reply_to",
     "next in thread": "next_in_thread", "reply": "reply", "maybe reply": "maybe_reply",
+    "previous in thread": "previous_in_thread", "prev in thread": "previous_in_thread",
 }
 
 
@@ -167,7 +168,8 @@ def parse_hypermail_page(page: str | bytes, *, url: str | None = None) -> Hyperm
         page = page.decode("utf-8", "replace") if _is_utf8(page) else page.decode("latin-1")
     if not isinstance(page, str) or not page.strip():
         raise MessageParseError("empty page")
-    fields, references, old = _comments(page[:20000])
+    head_end = page.find("<!--X-Head-End-->")
+    fields, references, old = _comments(page[: head_end if head_end > 0 else 20000])
     soup = BeautifulSoup(page, "lxml")
     warnings: list[str] = []
 
@@ -208,6 +210,9 @@ def parse_hypermail_page(page: str | bytes, *, url: str | None = None) -> Hyperm
         raise MessageParseError("no message found on the page")
 
     links = _nav_links(soup, url)
+    replies = list(dict.fromkeys(links.get("reply", []) + _follow_ups(page, url)))
+    thread = [u for key in ("in_reply_to", "previous_in_thread", "next_in_thread")
+              for u in links.get(key, [])] + replies
     message = ParsedMessage(
         message_id=message_id, subject=subject, author=author, date=date,
         body=_body_text(page), in_reply_to=in_reply_to,
@@ -218,7 +223,8 @@ def parse_hypermail_page(page: str | bytes, *, url: str | None = None) -> Hyperm
         message=message,
         in_reply_to_url=(links.get("in_reply_to") or [None])[0],
         next_in_thread_url=(links.get("next_in_thread") or [None])[0],
-        replies_urls=tuple(dict.fromkeys(links.get("reply", []) + _follow_ups(page, url))),
+        replies_urls=tuple(replies),
+        thread_urls=tuple(dict.fromkeys(thread)),
         maybe_in_reply_to_url=(links.get("maybe_in_reply_to") or [None])[0],
     )
 
