@@ -40,6 +40,7 @@ MYSELF = "Test Override <test-override@example.com>"
 # "[PATCH v2 1/2]", "[PATCH 0/4]", "[PATCH]" in the samples' subjects.
 _PATCH_TAG = re.compile(r"\[(?P<tag>[^\]]*\bPATCH\b[^\]]*)\]", re.I)
 _COUNTER = re.compile(r"\b(\d+)/(\d+)\b")
+# "[PATCH v3 2/2]" (partial-reroll sample)
 _VERSION = re.compile(r"\bv(\d+)\b", re.I)
 # "Re: [PATCH v2 2/2] Simple test 2" (b4 samples) - a reply, even with a PATCH tag.
 _REPLY = re.compile(r"^\s*(?:re|aw|fwd?)\s*:", re.I)
@@ -53,6 +54,7 @@ class Mail:
         charset = msg.get_content_charset() or "utf-8"
         body = payload.decode(charset, errors="replace").replace("\r\n", "\n")
         name, address = email.utils.parseaddr(str(msg.get("From", "")))
+        # "References: <orig-message@example.com> <fwup-message-1@example.com>"
         refs = tuple(re.findall(r"<([^<>]+)>", str(msg.get("References", ""))))
         irt = re.findall(r"<([^<>]+)>", str(msg.get("In-Reply-To", "")))
         self.subject = " ".join(str(msg.get("Subject", "")).split())

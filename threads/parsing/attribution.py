@@ -61,8 +61,11 @@ _ZONES = {"UTC": 0, "GMT": 0, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST":
 # "4/29/24" (Thunderbird US), "29.04.24" / "29-04-24" (Michal Hocko's "On Mon 29-04-24").
 _D_MONTH_FIRST = re.compile(r"\b([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})\b")
 _D_DAY_FIRST = re.compile(r"\b(\d{1,2})\s+([A-Za-z]{3})[a-z]*\.?,?\s+(\d{4})\b")
+# "Mon, 2024-04-29 at 22:43 -0400" (Evolution), "Quoting X (2024-04-29 10:00:00)"
 _D_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+# "4/29/24 10:43 PM" (Thunderbird US), "29.04.24 um 22:43", "Mon 29-04-24 22:43:16"
 _D_NUMERIC = re.compile(r"\b(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})\b")
+# "[240429 10:43]" (Liam Howlett's mutt)
 _D_YYMMDD = re.compile(r"^(\d{2})(\d{2})(\d{2})\b")
 # The parts of the time: "10:43:16PM -0400" (seed), "3:27 PM", "22:43:16 -0400", "10:43 (UTC)".
 _T_PARTS = re.compile(

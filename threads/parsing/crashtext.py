@@ -16,6 +16,7 @@ from threads.parsing.types import CrashText
 # "kernel: ", dmesg "[   60.002464] " and "[   60.002464][ T1234] ", serial "<4>[ 60.0] ".
 _SYSLOG = re.compile(r"^[A-Z][a-z]{2}\s+\d{1,2}\s+\d{2}:\d{2}:\d{2}\s+\S+\s+kernel:\s?")
 _JOURNAL = re.compile(r"^kernel:\s")
+# dmesg: "[   60.002464] ", "[  594.649596][ T5097] " (printk caller id), "<4>[ 60.0] "
 _DMESG = re.compile(r"^(?:<\d>)?\s*\[\s*\d+\.\d+\](?:\[\s*[CT]\d+\])?\s?")
 
 # First lines of a report: "BUG: kernel NULL pointer dereference, address: 0000000000000036"

@@ -122,8 +122,9 @@ def _make(kind: str, value: str, comment: str) -> ParsedTrailer:
     name = address = ""
     if _is_person(kind):
         name, address = parse_person(value)
+        # b4: "Cc: <bare@example.com>" has the value "bare@example.com"
         if re.fullmatch(r"<[^<>\s]+@[^<>\s]+>", value):
-            value = value[1:-1]  # b4: "Cc: <bare@example.com>" has the value "bare@example.com"
+            value = value[1:-1]
     return ParsedTrailer(kind=kind, value=value, name=name, address=address, comment=comment)
 
 
