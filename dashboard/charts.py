@@ -126,9 +126,11 @@ def rate_figure(
     xaxis: dict = {"title": {"text": x_title}, "gridcolor": "#eef1f5"}
     if categorical:
         xaxis["type"] = "category"
+    else:
+        xaxis.update({"type": "date", "tickformat": "%Y-%m-%d"})
     fig.update_layout(
         **LAYOUT, title={"text": title}, xaxis=xaxis, shapes=shapes, annotations=notes,
-        yaxis={"title": {"text": "crash rate (%)"}, "rangemode": "tozero",
+        yaxis={"title": {"text": "failure rate (%)"}, "rangemode": "tozero",
                "gridcolor": "#eef1f5"},
     )
     return fig

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from ci_results.models import CrashSignature
+from ci_results.services.signatures import signature_set_status
 from dashboard.forms import SignatureStatusForm
 from dashboard.selectors import crashes as selectors
 
@@ -39,8 +40,6 @@ def crash_detail(request: HttpRequest, pk: int, form: SignatureStatusForm | None
 @require_POST
 @permission_required(STATUS_PERMISSION, raise_exception=True)
 def crash_status(request: HttpRequest, pk: int) -> HttpResponse:
-    from ci_results.services.signatures import signature_set_status
-
     signature = get_object_or_404(CrashSignature, pk=pk)
     form = SignatureStatusForm(request.POST)
     if not form.is_valid():

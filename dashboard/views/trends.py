@@ -7,7 +7,9 @@ from dashboard.selectors import trends as selectors
 
 
 def trends(request: HttpRequest) -> HttpResponse:
-    form = TrendsForm(request.GET)
+    data = request.GET.copy()
+    data.setdefault("days", str(selectors.DEFAULT_DAYS))
+    form = TrendsForm(data)
     d = form.cleaned_data if form.is_valid() else {}
     result = selectors.trends(
         reproducer_id=d["reproducer"].pk if d.get("reproducer") else None,
