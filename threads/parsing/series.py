@@ -71,7 +71,7 @@ class SeriesGroup:
         return self.total is not None and len(self.patches) >= self.total
 
 
-@dataclass
+@dataclass(eq=False)  # postings are compared by identity: three identical copies are three
 class _Builder:
     version: int
     total: int | None
@@ -103,6 +103,8 @@ class _Assembler:
     def __init__(self) -> None:
         self.series: list[_Builder] = []
         self.by_ref: dict[str, list[_Builder]] = {}
+        # (sender, version, total) -> postings: keeps the marker search linear in the batch
+        self.by_marker: dict[tuple[str, int, int | None], list[_Builder]] = {}
 
     def remember(self, builder: _Builder, *ids: str) -> None:
         for msgid in ids:
@@ -126,9 +128,9 @@ class _Assembler:
         return None
 
     def by_markers(self, msg: ParsedMessage, info: SubjectInfo) -> _Builder | None:
-        for builder in self.series:
-            if (builder.author == msg.author.address and builder.version == info.version
-                    and builder.total == info.total and _near(builder.date, msg.date)):
+        for builder in self.by_marker.get((msg.author.address, info.version, info.total), []):
+            if (builder.version == info.version and builder.total == info.total
+                    and _near(builder.date, msg.date)):
                 return builder
         return None
 
@@ -136,7 +138,13 @@ class _Assembler:
         builder = _Builder(version=info.version, total=info.total, author=msg.author.address,
                            date=msg.date, explicit_version=info.has_version)
         self.series.append(builder)
+        self.index(builder)
         return builder
+
+    def index(self, builder: _Builder) -> None:
+        bucket = self.by_marker.setdefault((builder.author, builder.version, builder.total), [])
+        if builder not in bucket:
+            bucket.append(builder)
 
     def add_patch(self, msg: ParsedMessage, info: SubjectInfo) -> None:
         number = info.number if info.number is not None else 1
@@ -172,6 +180,7 @@ class _Assembler:
         # The cover's subject is the authority on version and size.
         if info.has_version or not builder.explicit_version:
             builder.version, builder.explicit_version = info.version, info.has_version
+            self.index(builder)
         if msg.date is not None and (builder.date is None or msg.date < builder.date):
             builder.date = msg.date
 
