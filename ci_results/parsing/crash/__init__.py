@@ -15,7 +15,8 @@ import dataclasses
 import re
 
 from ..types import CrashReport, KernelInfo, LogAnalysis
-from .report import find_first_oops, parse_one
+from .kernel import find_kernel_info
+from .report import OopsScanner, find_first_oops, parse_one
 from .stream import parse_log_file
 from .suppress import is_suppressed
 
@@ -38,16 +39,19 @@ def contains_crash(text: str) -> bool:
         return False
 
 
-def next_report(text: str, pos: int) -> tuple[CrashReport, int] | None:
+def next_report(
+    text: str, pos: int, suppressed: bool | None = None, scanner: OopsScanner | None = None
+) -> tuple[CrashReport, int] | None:
     """The first report at or after ``pos`` and where to look for the one after it."""
-    found = find_first_oops(text, pos)
+    found = (scanner or OopsScanner(text)).first(pos)
     if found is None:
         return None
     oops, begin, end = found
     report, next_pos = parse_one(text, oops, begin, end)
     panicked = text.find(_PANIC, begin, begin + 2_000_000) != -1
     report = dataclasses.replace(
-        report, panicked=panicked, suppressed=is_suppressed(text, begin)
+        report, panicked=panicked,
+        suppressed=is_suppressed(text) if suppressed is None else suppressed,
     )
     return report, next_pos
 
@@ -61,11 +65,14 @@ def find_reports(text: str) -> list[CrashReport]:
     """Every report in ``text``, in log order."""
     reports: list[CrashReport] = []
     pos = 0
+    suppressed = None
+    scanner = OopsScanner(text)
     while len(reports) < MAX_REPORTS:
-        step = next_report(text, pos)
+        step = next_report(text, pos, suppressed, scanner)
         if step is None:
             break
         report, pos = step
+        suppressed = report.suppressed
         if keep_report(reports, report):
             reports.append(report)
     return reports
@@ -85,6 +92,9 @@ def analyse(reports: list[CrashReport], kernel: KernelInfo | None = None) -> Log
 def parse_log(text: str) -> LogAnalysis:
     """Parse a whole console log held in memory (see the module docstring)."""
     try:
-        return analyse(find_reports(text))
+        reports = find_reports(text)
+        if not reports:
+            return analyse([], find_kernel_info("", text[:200_000]))
+        return analyse(reports)
     except Exception:
         return LogAnalysis(contains_crash=contains_crash(text))

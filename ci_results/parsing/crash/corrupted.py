@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .frames import FRAME_RES, STACK_START
+from .frames import STACK_START, is_frame, is_stack_start
 from .oops import Format
 
 # "WARNING in foo[   60.123456]": a timestamp merged into the middle of a title.
@@ -40,9 +40,9 @@ def find_corruption(title: str, report: str, fmt: Format | None) -> str:
             return "call trace is missing"
         ok = False
         for ln in rest[1:16]:
-            if any(k.search(ln) for k in STACK_START):
+            if is_stack_start(ln):
                 break
-            if "(stack is not available)" in ln or any(r.search(ln) for r in FRAME_RES):
+            if "(stack is not available)" in ln or is_frame(ln):
                 ok = has_trace = True
                 break
         if not ok:

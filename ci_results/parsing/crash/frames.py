@@ -146,6 +146,8 @@ def frame_variants(raw: str) -> list[str]:
 
 
 def _match_frame(line: str) -> re.Match[str] | None:
+    if "(" not in line and "+" not in line and "." not in line:
+        return None
     for frame_re in FRAME_RES:
         m = frame_re.search(line)
         if m:
@@ -157,20 +159,47 @@ def _matches_any(line: str, regexes: Sequence[re.Pattern[str]]) -> bool:
     return any(r.search(line) for r in regexes)
 
 
+# One alternation of STACK_START, and a cheap literal pre-check for CORRUPTED_LINES: these
+# run on every report line.
+_STACK_START_RE = re.compile("|".join(f"(?:{r.pattern})" for r in STACK_START))
+_FRAME_RES_RE = re.compile("|".join(f"(?:{r.pattern})" for r in FRAME_RES))
+
+
+def is_stack_start(line: str) -> bool:
+    """``"Call Trace:"``, ``"Allocated by task 5:"``, ... (not lockdep's "stack backtrace:")."""
+    return _STACK_START_RE.search(line) is not None
+
+
+def is_frame(line: str) -> bool:
+    return _FRAME_RES_RE.search(line) is not None
+
+
+def _is_corrupted_line(line: str) -> bool:
+    return "should_fail" in line and _matches_any(line, CORRUPTED_LINES)
+
+
 # A found frame: (canonical name, raw name as printed).
 Frame = tuple[str, str]
 Extractor = Callable[[list[Frame]], tuple[Frame | None, str]]
+
+
+@lru_cache(maxsize=65536)
+def _canonical(raw: str, skip: re.Pattern[str]) -> str | None:
+    """The frame name without syscall prefixes, or None when it is never guilty."""
+    if not _IDENT_RE.match(raw):
+        return None  # a source position captured by {{SRC}}, not a function
+    name = frame_variants(raw)[-1]
+    return None if skip.search(name) else name
 
 
 def _append(frames: list[Frame], m: re.Match[str] | None, skip: re.Pattern[str]) -> None:
     if m is None:
         return
     for raw in m.groups():
-        if not raw or not _IDENT_RE.match(raw):
-            continue  # a source position captured by {{SRC}}, not a function
-        name = frame_variants(raw)[-1]
-        if not skip.search(name):
-            frames.append((name, raw))
+        if raw:
+            name = _canonical(raw, skip)
+            if name is not None:
+                frames.append((name, raw))
 
 
 _IDENT_RE = re.compile(r"[A-Za-z0-9_]+$")
@@ -204,9 +233,9 @@ def _extract(
             while i < n:
                 ln = lines[i]
                 i += 1
-                if _matches_any(ln, CORRUPTED_LINES):
+                if _is_corrupted_line(ln):
                     return None, "corrupted line in stack"
-                if _matches_any(ln, STACK_START):
+                if is_stack_start(ln):
                     break
                 if part_idx + 1 < len(parts) and parts[part_idx + 1] is not PARSE_STACK:
                     m = parts[part_idx + 1].search(ln)
@@ -219,7 +248,7 @@ def _extract(
             # A part that does not match is skipped without consuming lines.
             for j in range(i, n):
                 ln = lines[j]
-                if _matches_any(ln, CORRUPTED_LINES):
+                if _is_corrupted_line(ln):
                     return None, "corrupted line in stack"
                 m = part.search(ln)
                 if m:
@@ -256,9 +285,9 @@ def find_frames(lines: Sequence[str]) -> list[str]:
     started = False
     for ln in lines:
         if not started:
-            started = _matches_any(ln, STACK_START)
+            started = is_stack_start(ln)
             continue
-        if _matches_any(ln, STACK_START) and out:
+        if out and is_stack_start(ln):
             break
         m = _match_frame(ln)
         if m:

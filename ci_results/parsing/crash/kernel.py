@@ -16,6 +16,8 @@ _CPU_RE = re.compile(
 )
 # "WARNING: CPU: 1 PID: 8377 at arch/x86/kvm/x86.c:7209 ..."
 _CPU_SHORT_RE = re.compile(r"CPU: (\d+) (?:UID: \d+ )?PID: (\d+)(?: Comm: (\S{1,64}))?")
+# Hung tasks: "      Not tainted 5.10.0-rc3-syzkaller #0"
+_TAINT_RE = re.compile(r"^ *(Not tainted|Tainted: [A-Z ]{0,40}?) +(\d+\.\d+[\w.+~-]*) #", re.M)
 # "Hardware name: QEMU Standard PC (Q35 + ICH9, 2009), BIOS 1.16.3-debian-1.16.3-2 04/01/2014"
 _HW_RE = re.compile(r"Hardware name: ([^\n]{1,200})")
 # "Workqueue: writeback wb_workfn (flush-254:48)"
@@ -37,6 +39,10 @@ def find_kernel_info(report: str, log_head: str = "") -> KernelInfo:
         s = _CPU_SHORT_RE.search(report)
         if s:
             cpu, pid, comm = int(s.group(1)), int(s.group(2)), s.group(3)
+    if version is None:
+        t = _TAINT_RE.search(report)
+        if t:
+            taint, version = t.group(1).rstrip(), t.group(2)
     if version is None:
         v = _VERSION_RE.search(log_head) or _VERSION_RE.search(report)
         if v:

@@ -59,6 +59,8 @@ def clean_line(line: str) -> tuple[str, str]:
         m = _SYSLOG_RE.match(line)
         if m:
             line = line[m.end():]
+    if "[" not in line[:40]:
+        return "", line
     m = _CONSOLE_RE.match(line)
     if m is None and "login: " in line[:200]:
         m = _CONSOLE_RE.match(line, line.index("login: ") + 7)

@@ -256,7 +256,8 @@ _WARNING = [
     F(r"WARNING: .*mm/vmalloc\.c.*__vmalloc_node", "WARNING: zero-size vmalloc in %[1]v",
       stack=S(*TRACE, skip=("vmalloc",))),
     # Since 6.17: "WARNING: fs/jfs/jfs_dmap.c:2867 at dbAdjTree+0x454/0x4e0, CPU#0: jfsCommit/112",
-    # optionally with the condition: "WARNING: [time_after(jiffies, timeout)] io_uring/io_uring.c:3026 at"
+    # optionally with the condition:
+    # "WARNING: [time_after(jiffies, timeout)] io_uring/io_uring.c:3026 at io_ring_exit_work+0x44c"
     *(
         F(r"WARNING: (?:\[.*?\] )?" + path + r":[0-9]+ at ", fmt, stack=S(*TRACE, skip=skip))
         for path, fmt, skip in (
@@ -327,9 +328,12 @@ _WARNING_SUPPRESS = _c(
     r"EXT4-[Ff][Ss](?: \(.*\))?:",
     r"(?i)warning: .* uses (deprecated v2 capabilities|wireless extensions)",
     r"XFS \(\w+\): WARNING",
-    r"Warning: ",  # user-space tools: "Warning: Permanently added ... to known hosts"
-    r"WARNING: The ",  # user-space prose in test harness output
-    r"[a-z]WARNING:",  # "DWARNING:" inside a word
+    r"[a-zA-Z]WARNING:",  # "DWARNING:" inside a word
+    # Anything that is none of the kernel's own WARNING forms is user space talking:
+    # "WARNING: apt does not have a stable CLI interface. Use with caution in scripts."
+    r"WARNING: (?!CPU: |at |\[|[\w./-]+:\d+ at |possible |suspicious |inconsistent |bad unlock"
+    r"|held lock|kernel stack|Nested lock|lock held|.*still has locks held|.*-safe -> .*-unsafe"
+    r"|[a-z0-9 ]+ USB support|.* at [\w./-]+:\d+ )",
 )
 
 _INFO = [
@@ -518,20 +522,24 @@ LINUX_OOPSES: tuple[Oops, ...] = (
           r"\.[ch]:\d+:\d+: fatal error:")),
 )
 
-# Whole-log suppressions: the fuzzer's own failures, not kernel bugs.
-SUPPRESSIONS = _c(
-    r"panic: failed to start executor binary",
-    r"panic: executor failed: pthread_create failed",
-    r"panic: error opening output file",
-    r"fatal error: runtime: out of memory",
-    r"fatal error: runtime: cannot allocate memory",
-    r"fatal error: newosproc",
-    r"fatal error: unexpected signal during runtime execution",
-    r"signal SIGBUS: bus error",
-    r"Out of memory: Kill process .* \(syz-fuzzer\)",
-    r"Out of memory: Killed process .* \(syz-fuzzer\)",
-    r"Out of memory: Kill process .* \(syz-executor\)",
-    r"lowmemorykiller: Killing 'syz-fuzzer'",
-    r"INIT: PANIC: segmentation violation!",
-    r"\*\*\* stack smashing detected \*\*\*: terminated",
+# Whole-log suppressions: the fuzzer's own failures, not kernel bugs. Each regex comes
+# with a literal it contains, so that a long log is only scanned by ``str.find``.
+SUPPRESSIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (literal, re.compile(pattern))
+    for literal, pattern in (
+        ("panic: ", r"panic: failed to start executor binary"),
+        ("panic: ", r"panic: executor failed: pthread_create failed"),
+        ("panic: ", r"panic: error opening output file"),
+        ("fatal error: ", r"fatal error: runtime: out of memory"),
+        ("fatal error: ", r"fatal error: runtime: cannot allocate memory"),
+        ("fatal error: ", r"fatal error: newosproc"),
+        ("fatal error: ", r"fatal error: unexpected signal during runtime execution"),
+        ("signal SIGBUS", r"signal SIGBUS: bus error"),
+        ("Out of memory: Kill", r"Out of memory: Kill process .* \(syz-fuzzer\)"),
+        ("Out of memory: Kill", r"Out of memory: Killed process .* \(syz-fuzzer\)"),
+        ("Out of memory: Kill", r"Out of memory: Kill process .* \(syz-executor\)"),
+        ("lowmemorykiller", r"lowmemorykiller: Killing 'syz-fuzzer'"),
+        ("INIT: PANIC", r"INIT: PANIC: segmentation violation!"),
+        ("stack smashing", r"\*\*\* stack smashing detected \*\*\*: terminated"),
+    )
 )

@@ -1,0 +1,73 @@
+"""Throughput of the crash-log parser on every log of a corpus.
+
+Usage: python bench/crash_parse_speed.py CORPUS.jsonl [--rounds N]
+
+Parses each log (the ``log`` field of each JSONL record) ``--rounds`` times and prints the
+MB/s over these (small, crash-dense) logs, the slowest log in milliseconds per MB (among
+logs of at least 16 KB: below that, fixed per-report costs dominate the ratio) and in
+absolute milliseconds. It then parses one large log made of all corpus logs joined (the
+shape of a real CI console log: tens of MB, mostly boot and test noise) and prints its MB/s.
+Targets: >= 20 MB/s and no log over 50 ms per MB (no pathological regex backtracking).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from ci_results.parsing.crash import parse_log
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("corpus")
+    ap.add_argument("--rounds", type=int, default=3)
+    args = ap.parse_args(argv)
+    logs = [(rec.get("name", str(i)), rec["log"])
+            for i, rec in enumerate(json.loads(line) for line in
+                                    Path(args.corpus).read_text().splitlines() if line)]
+    total_bytes = sum(len(log.encode()) for _, log in logs) * args.rounds
+    worst = (0.0, "", 0)
+    slowest = (0.0, "", 0)
+    started = time.perf_counter()
+    for _ in range(args.rounds):
+        for name, log in logs:
+            t0 = time.perf_counter()
+            parse_log(log)
+            elapsed = time.perf_counter() - t0
+            size = max(len(log.encode()), 1)
+            per_mb = elapsed * 1000 / (size / 1e6)
+            # Tiny logs are dominated by fixed costs: rank by ms/MB only above 4 KB.
+            if size >= 16384 and per_mb > worst[0]:
+                worst = (per_mb, name, size)
+            if elapsed > slowest[0]:
+                slowest = (elapsed, name, size)
+    elapsed = time.perf_counter() - started
+    print(f"logs: {len(logs)} x {args.rounds} rounds, {total_bytes / 1e6:.1f} MB "
+          f"in {elapsed:.2f} s")
+    print(f"corpus logs: {total_bytes / 1e6 / elapsed:.1f} MB/s")
+    print(f"slowest log >= 16 KB: {worst[1]} ({worst[2]} bytes): {worst[0]:.1f} ms per MB")
+    print(f"slowest log: {slowest[1]} ({slowest[2]} bytes): {slowest[0] * 1000:.1f} ms")
+    # One big log, as a real CI console log: 30 MB of boot/test noise with 20 crash logs
+    # of the corpus spread through it (every line of it is scanned for report starts).
+    noise = "".join(f"[{i:8}.000000] loop{i % 8}: detected capacity change from 0 to {i}\n"
+                    for i in range(25_000))  # ~1.5 MB
+    crashes = [log for _, log in logs if log.strip()][:: max(1, len(logs) // 20)][:20]
+    big = noise + "".join(crash + noise for crash in crashes)
+    t0 = time.perf_counter()
+    analysis = parse_log(big)
+    elapsed = time.perf_counter() - t0
+    size = len(big.encode()) / 1e6
+    print(f"large log: {size:.1f} MB with {len(crashes)} crash logs, "
+          f"{len(analysis.reports)} reports, {elapsed:.2f} s, {size / elapsed:.1f} MB/s "
+          f"({elapsed * 1000 / size:.1f} ms per MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
