@@ -57,3 +57,8 @@ RANDOM_TEXT = st.one_of(
 def test_it_never_raises_on_random_text(text):
     for link in find_links(text):
         assert link.url.startswith(("http://", "https://"))
+
+
+def test_it_counts_http_and_https_of_one_page_once():
+    links = find_links("See http://kdevops.org/docs/ and https://kdevops.org/docs today.")
+    assert [link.url for link in links] == ["http://kdevops.org/docs/"]

@@ -122,7 +122,9 @@ def find_links(text: str) -> tuple[ParsedLink, ...]:
             if len(url) <= len("https://x"):
                 continue
             kind, key = classify_url(url)
-            ident = (kind, key) if key else ("url", url.rstrip("/"))
+            # "http://x/y/" and "https://x/y" are one link; keyed kinds dedupe on their key.
+            plain = re.sub(r"^https?://", "", url, flags=re.I).rstrip("/")
+            ident = (kind, key) if key else ("url", plain)
             if ident in seen:
                 index = seen[ident]
                 if depth < links[index].quote_depth:
