@@ -95,6 +95,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# A worker process reads its settings once, at start: its outside sources (lore, lkml, GitHub)
+# point at this loopback port, which tests/threads/test_tasks.py serves when it needs them.
+UPSTREAM_PORT = free_port()
+
+
+def upstream_worker_env() -> dict[str, str]:
+    root = f"http://localhost:{UPSTREAM_PORT}"
+    return {
+        "LORE_BASE_URL": f"{root}/lore", "LKML_BASE_URL": f"{root}/lkml",
+        "GITHUB_API_URL": f"{root}/api", "GITHUB_WEB_URL": f"{root}/github",
+        "GIST_WEB_URL": f"{root}/gist", "GIST_RAW_URL": f"{root}/gistraw",
+        "FETCH_RETRIES": "1", "FETCH_BACKOFF": "0", "FETCH_TIMEOUT": "5", "GITHUB_TOKEN": "",
+    }
+
+
 @pytest.fixture(autouse=True)
 def _tasks_in_process(settings) -> Iterator[None]:
     """Ordinary tests run tasks in-process even when a broker URL is set for the run.
@@ -152,7 +167,8 @@ def celery_worker_proc(django_db_setup, django_db_blocker, tmp_path_factory) -> 
     port = connection.settings_dict.get("PORT") or 5432
     queue = f"test-{uuid.uuid4().hex[:8]}"
     name = f"{queue}@%h"
-    env = dict(os.environ, DATABASE_URL=f"postgres://{user}@{host}:{port}/{test_db}")
+    env = dict(os.environ, DATABASE_URL=f"postgres://{user}@{host}:{port}/{test_db}",
+               **upstream_worker_env())
     log_path = tmp_path_factory.mktemp("celery") / "worker.log"
     log = open(log_path, "w")  # a file, not a pipe: a full pipe blocks the worker
     proc = subprocess.Popen(
