@@ -142,3 +142,12 @@ def test_it_keeps_a_dated_attribution_whose_quote_was_cut():
                       "> I disagree.\n\nWhy?\n")
     (attribution,) = body.attributions
     assert (attribution.name, attribution.depth) == ("Zi Yan", 1)
+
+
+def test_it_ends_a_top_posters_signature_where_the_quote_starts():
+    body = parse_body("Applied, thanks.\n-- \nAndrew\n\n"
+                      "On Thu, Apr 25, 2024 at 09:10:16PM +0100, Matthew Wilcox wrote:\n"
+                      "> How would I go about reproducing this?\n")
+    assert body.signature == "Andrew"
+    assert [s.kind for s in body.segments] == ["text", "signature", "attribution", "quote"]
+    assert body.segments[-1].attribution.name == "Matthew Wilcox"

@@ -72,14 +72,21 @@ def _find_attributions(
     return found
 
 
-def _signature_start(lines: Sequence[QuotedLine], skip: set[int]) -> int | None:
+def _signature_range(
+    lines: Sequence[QuotedLine], skip: set[int], attributions: dict[int, tuple[int, Attribution]]
+) -> range:
+    """Lines of the signature: from "-- " to the end, or to a quote a top-poster put below it."""
     for line in lines:
         if line.depth or line.index in skip or not _SIG.match(line.text):
             continue
-        rest = [x for x in lines[line.index + 1 :] if not x.blank]
+        end = next(
+            (x.index for x in lines[line.index + 1 :] if x.depth or x.index in attributions),
+            len(lines),
+        )
+        rest = [x for x in lines[line.index + 1 : end] if not x.blank]
         if line.text == "-- " or len(rest) <= _SIG_MAX_LINES:
-            return line.index
-    return None
+            return range(line.index, end)
+    return range(0)
 
 
 @lru_cache(maxsize=32)  # parse_body and find_quoted_ancestors read the same classification
@@ -101,13 +108,13 @@ def classify_lines(text: str) -> tuple[_Line, ...]:
             if not marked[k].kind:
                 marked[k].kind = "crash"
                 special.add(k)
-    signature = _signature_start(lines, special)
     attributions = _find_attributions(lines, special)
+    signature = _signature_range(lines, special, attributions)
     by_depth: dict[int, Attribution] = {}
     k = 0
     while k < len(marked):
         item = marked[k]
-        if signature is not None and k >= signature:
+        if k in signature:
             item.kind = item.kind or "signature"
         if k in attributions and item.kind != "signature":
             span, attribution = attributions[k]
