@@ -31,11 +31,9 @@ _STALL_ANCHORS = re.compile(
             r"^scheduler_ipi", r"^sysvec_", r"^__sysvec_", r"^do_idle", r"^cpu_startup_entry",
             r"^rcu_do_batch", r"^rcu_core", r"^netlink_rcv_skb", r"^rtnetlink_rcv_msg",
             r"^genl_rcv_msg", r"^genl_family_rcv_msg", r"^nfnetlink_rcv_msg",
-            r"^nfnetlink_rcv_batch", r"^netlink_unicast", r"^sock_sendmsg", r"^____sys_sendmsg",
-            r"^___sys_sendmsg", r"^__sys_sendmsg", r"^sock_write_iter", r"^sock_read_iter",
+            r"^nfnetlink_rcv_batch", r"^sock_sendmsg", r"^sock_write_iter", r"^sock_read_iter",
             r"^__sys_sendto", r"^__sys_recvfrom", r"^__sys_setsockopt", r"^__sys_getsockopt",
-            r"^sock_common_setsockopt", r"^sock_common_getsockopt", r"^sock_common_recvmsg",
-            r"^sock_recvmsg", r"^____sys_recvmsg", r"^___sys_recvmsg", r"^__sys_connect",
+            r"^sock_common_setsockopt", r"^sock_common_getsockopt", r"^__sys_connect",
             r"^__sys_bind", r"^__sys_accept", r"^inet_sendmsg", r"^inet6_sendmsg",
             r"^vfs_ioctl", r"^do_vfs_ioctl", r"(?:^|_)sys_ioctl$", r"^ksys_ioctl",
             r"^compat_sys_ioctl", r"(?:^|_)compat_sys_ioctl$",
@@ -43,11 +41,9 @@ _STALL_ANCHORS = re.compile(
             r"(?:^|_)sys_write$", r"^__vfs_read", r"^vfs_read", r"^new_sync_read",
             r"^ksys_read", r"(?:^|_)sys_read$", r"^do_iter_", r"^vfs_iter_", r"^vfs_writev",
             r"^vfs_readv", r"^do_writev", r"^do_readv", r"(?:^|_)sys_writev$",
-            r"(?:^|_)sys_readv$", r"^do_sys_open", r"^do_filp_open", r"^path_openat",
-            r"^do_open$", r"^vfs_open", r"^do_dentry_open", r"(?:^|_)sys_open", r"^do_sys_openat",
-            r"^mmap_region", r"^do_mmap", r"^vm_mmap", r"^ksys_mmap", r"(?:^|_)sys_mmap",
-            r"^__do_fault", r"^do_fault", r"^handle_mm_fault", r"^__handle_mm_fault",
-            r"^do_user_addr_fault", r"^exc_page_fault", r"^do_page_fault", r"^asm_exc_page_fault",
+            r"(?:^|_)sys_readv$", r"SyS_(?:ioctl|read|write|readv|writev)$", r"^vfs_open",
+            r"^do_dentry_open", r"^mmap_region", r"^do_mmap", r"^vm_mmap", r"^ksys_mmap",
+            r"(?:^|_)sys_mmap", r"^__do_fault", r"^__fput", r"^____fput", r"^fput$",
         )
     )
 )

@@ -125,7 +125,10 @@ SKIP_PATTERNS = (
     "^page_frag_free", "^find_lock_entries", "^__phys_addr", "^wait_for_completion",
     "^complete$", "^__vunmap", "^vunmap", "^sched_show_task", "^trace_hardirqs",
     "^__raw_readb", "^__raw_readw", "^__raw_readl", "^__get_wchan", "^get_taint",
-    "^__alloc_frozen_pages",
+    "^__alloc_frozen_pages", "^do_tag_check_fault", "get_wchan", "^__mod_timer", "^mod_timer",
+    "timer_delete", "^put_device", "^truncate_inode_pages", "^rhashtable_lookup",
+    "^print_hex_dump", "^aes", "fortify", "^mark_buffer_dirty", "^folio_batch",
+    "^skb_free_head", "^logic_in", "^logic_out", "^dump_cpu_task",
 )  # fmt: skip
 
 
