@@ -90,3 +90,13 @@ def test_it_links_versions_by_normalised_subject_and_sender():
 def test_it_sees_diffs_only_when_unquoted():
     assert has_patch("text\n" + DIFF)
     assert not has_patch("> diff --git a/f b/f\n> --- a/f\n> +++ b/f\n")
+
+
+def test_it_keeps_an_unthreaded_unlabeled_resend_apart():
+    first = [mail(f"a{n}", f"[PATCH {n}/2] s", body=DIFF if n else "cover\n", minutes=n)
+             for n in range(3)]
+    again = [mail(f"b{n}", f"[PATCH {n}/2] s", body=DIFF if n else "cover\n", minutes=10 + n)
+             for n in range(3)]
+    groups = group_series(first + again)
+    assert [g.patch_message_ids for g in groups] == [{1: "a1", 2: "a2"}, {1: "b1", 2: "b2"}]
+    assert [g.cover_message_id for g in groups] == ["a0", "b0"]

@@ -9,7 +9,7 @@ sender, version and size started within an hour; a number already taken starts a
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -127,10 +127,14 @@ class _Assembler:
                 return builder
         return None
 
-    def by_markers(self, msg: ParsedMessage, info: SubjectInfo) -> _Builder | None:
-        for builder in self.by_marker.get((msg.author.address, info.version, info.total), []):
+    def by_markers(self, msg: ParsedMessage, info: SubjectInfo, *,
+                   free: Callable[[_Builder], bool]) -> _Builder | None:
+        """The newest posting of this sender, version and size within the hour that still has
+        room for this mail (a second unthreaded copy must not land in the first one)."""
+        key = (msg.author.address, info.version, info.total)
+        for builder in reversed(self.by_marker.get(key, [])):
             if (builder.version == info.version and builder.total == info.total
-                    and _near(builder.date, msg.date)):
+                    and _near(builder.date, msg.date) and free(builder)):
                 return builder
         return None
 
@@ -150,7 +154,8 @@ class _Assembler:
         number = info.number if info.number is not None else 1
         builder = None
         if info.total is not None:
-            builder = self.by_references(msg, info) or self.by_markers(msg, info)
+            builder = self.by_references(msg, info) or self.by_markers(
+                msg, info, free=lambda b: number not in b.patches)
         if builder is None or number in builder.patches:
             builder = self.new(msg, info)
             builder.total = info.total if info.total is not None else 1
@@ -167,9 +172,7 @@ class _Assembler:
         candidates = [b for b in self.by_ref.get(msg.message_id, []) if b.cover is None]
         builder = candidates[-1] if candidates else None
         if builder is None:
-            builder = self.by_markers(msg, info)
-            if builder is not None and builder.cover is not None:
-                builder = None
+            builder = self.by_markers(msg, info, free=lambda b: b.cover is None)
         if builder is None:
             builder = self.new(msg, info)
         self.remember(builder, msg.message_id)
