@@ -5,19 +5,16 @@ Usage: ``python bench/score_b4.py /path/to/corpora/b4``
 Reads ``expectations.dev.json`` there (see the corpora README, section 4) and the sample
 mboxes it names, runs ``find_trailers`` / ``collect_followup_trailers`` and prints the
 accuracy per case kind, then ``overall: X.XXX (n/N)`` as the last line. Messages are read
-with the standard library (``mailbox``/``email``); series are put together here with a small
-subject reader (the project's own series grouping is scored elsewhere). b4's am options that
+with the project's ``iter_mbox`` and ``parse_message``; series are put together here with a
+small subject reader (the project's own series grouping is scored elsewhere). b4's am options that
 only format output (add my Signed-off-by, add Link:, copy Cc:) are applied here on top of the
 collected trailers; trailer order is not scored (sets are).
 """
 
 from __future__ import annotations
 
-import email
-import email.policy
 import email.utils
 import json
-import mailbox
 import re
 import sys
 from collections import Counter
@@ -28,13 +25,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from threads.parsing.diff import find_diffs  # noqa: E402
+from threads.parsing.mbox import iter_mbox  # noqa: E402
+from threads.parsing.message import parse_message  # noqa: E402
 from threads.parsing.trailers import (  # noqa: E402
     PatchTrailers,
     collect_followup_trailers,
     find_trailers,
     trailer_key,
 )
-from threads.parsing.types import Address, ParsedMessage, ParsedTrailer  # noqa: E402
+from threads.parsing.types import ParsedMessage, ParsedTrailer  # noqa: E402
 
 MYSELF = "Test Override <test-override@example.com>"
 # "[PATCH v2 1/2]", "[PATCH 0/4]", "[PATCH]" in the samples' subjects.
@@ -49,27 +48,13 @@ _REPLY = re.compile(r"^\s*(?:re|aw|fwd?)\s*:", re.I)
 class Mail:
     """One mailbox message as the bench needs it: the parsed message and its subject facts."""
 
-    def __init__(self, msg: email.message.Message) -> None:
-        payload = msg.get_payload(decode=True) or b""
-        charset = msg.get_content_charset() or "utf-8"
-        body = payload.decode(charset, errors="replace").replace("\r\n", "\n")
-        name, address = email.utils.parseaddr(str(msg.get("From", "")))
-        # "References: <orig-message@example.com> <fwup-message-1@example.com>"
-        refs = tuple(re.findall(r"<([^<>]+)>", str(msg.get("References", ""))))
-        irt = re.findall(r"<([^<>]+)>", str(msg.get("In-Reply-To", "")))
-        self.subject = " ".join(str(msg.get("Subject", "")).split())
-        self.parsed = ParsedMessage(
-            message_id=str(msg.get("Message-Id", "")).strip().strip("<>"),
-            subject=self.subject,
-            author=Address(name=name, address=address.lower()),
-            date=None,
-            body=body,
-            in_reply_to=irt[0] if irt else None,
-            references=refs,
-        )
+    def __init__(self, parsed: ParsedMessage) -> None:
+        self.parsed = parsed
+        self.subject = " ".join(parsed.subject.split())
         self.to_cc = email.utils.getaddresses(
-            [str(v) for v in (msg.get_all("To") or []) + (msg.get_all("Cc") or [])]
+            [value for name, value in parsed.headers if name.lower() in ("to", "cc")]
         )
+        body = parsed.body
         tag = _PATCH_TAG.search(self.subject)
         self.is_reply = bool(_REPLY.match(self.subject))
         self.is_patchy = bool(tag) and not self.is_reply
@@ -84,8 +69,8 @@ class Mail:
 
 
 def load(path: Path) -> list[Mail]:
-    box = mailbox.mbox(str(path), factory=lambda f: email.message_from_binary_file(f))
-    return [Mail(m) for m in box]
+    with path.open("rb") as stream:
+        return [Mail(parse_message(raw, source="mbox")) for raw in iter_mbox(stream)]
 
 
 def assemble(mails: list[Mail]) -> tuple[Mail | None, list[Mail], list[Mail]]:
