@@ -386,7 +386,9 @@ _INFO = [
 _INFO_SUPPRESS = _c(
     r"INFO: lockdep is turned off",
     r"INFO: Stall ended before state dump start",
-    r"INFO: NMI handler .* took too long to run",
+    r"INFO: NMI handler",  # "... took too long to run", sometimes garbled by other output
+    r"INFO: recovery required on readonly filesystem",  # ext4 mount message
+    r"[A-Za-z_]INFO:",  # "CAM_INFO: CAM-ISP: ...", "INVALID BTF_INFO:72000001"
     r"_INFO::",
     r"INFO: sys_.* is not present in /proc/kallsyms",
     r"INFO: no syscalls can create resource",
@@ -461,6 +463,10 @@ LINUX_OOPSES: tuple[Oops, ...] = (
     Oops("divide error:", (
         F(r"divide error: ", "divide error in %[1]v", stack=S(RIP_FRAME)),
     )),
+    # Since 5.9: "divide_error: 0000 [#1] PREEMPT SMP KASAN"
+    Oops("divide_error:", (
+        F(r"divide_error: ", "divide error in %[1]v", stack=S(RIP_FRAME)),
+    )),
     Oops("UBSAN:", (
         F(r"UBSAN: array-index-out-of-bounds in", "UBSAN: array-index-out-of-bounds in %[1]v",
           alt=BAD, stack=S(*TRACE, skip=("ubsan", "overflow"))),
@@ -472,7 +478,9 @@ LINUX_OOPSES: tuple[Oops, ...] = (
     )),
     Oops("Booting the kernel.", (
         F(r"Booting the kernel\.", "unexpected kernel reboot", no_stack_trace=True),
-    ), _c(r"Parsing ELF|Decompressing Linux")),
+    ), _c(r"Parsing ELF|Decompressing Linux",
+          # The fuzzer passed console text as a mount option: "xfs: Unknown parameter '... Booting"
+          r"Unknown parameter|unknown mount option|bad option")),
     Oops("unregister_netdevice: waiting for", (
         F(r"unregister_netdevice: waiting for (?:.*) to become free",
           "unregister_netdevice: waiting for DEV to become free", no_stack_trace=True),
