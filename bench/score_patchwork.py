@@ -31,6 +31,7 @@ from threads.parsing.subject import (
     parse_subject,
     parse_version,
     patchwork_name,
+    patchwork_prefixes,
     split_prefixes,
 )
 from threads.parsing.types import MessageParseError
@@ -58,10 +59,7 @@ def inline_case(record: dict) -> tuple[object, object] | None:
         info = parse_subject(subject, list_tags=data.get("drop_prefixes") or ())
         got = {"name": patchwork_name(info)}
         if "prefixes" in want:
-            shown = [p for p in info.prefixes if p.upper() != "PATCH"]
-            if info.number is not None:
-                shown.append(f"{info.number}/{info.total}")
-            got["prefixes"] = shown
+            got["prefixes"] = patchwork_prefixes(info)
         return want, got
     if function == "subject_check":
         return want, {"is_reply": parse_subject(data["subject"]).is_reply}

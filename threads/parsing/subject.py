@@ -154,6 +154,7 @@ def parse_subject(subject: str, *, list_tags: Iterable[str] = ()) -> SubjectInfo
         has_version=version is not None,
         is_forward=is_forward,
         list_tags=tuple(dropped),
+        tags=tuple(words),
     )
 
 
@@ -172,9 +173,12 @@ def _is_list_tag(content: str, words: list[str], rest: str, known: set[str]) -> 
     return bool(_REPLY.match(rest) or _FORWARD.match(rest))
 
 
+def patchwork_prefixes(info: SubjectInfo) -> list[str]:
+    """The bracket words Patchwork keeps: all but PATCH, in order (``["RFC", "v2", "1/2"]``)."""
+    return [word for word in info.tags if word.lower() != "patch"]
+
+
 def patchwork_name(info: SubjectInfo) -> str:
     """The series/patch name as Patchwork shows it: ``"[RFC,1/2] meep"``."""
-    shown = [p for p in info.prefixes if p.upper() != "PATCH"]
-    if info.number is not None and info.total is not None:
-        shown.append(f"{info.number}/{info.total}")
+    shown = patchwork_prefixes(info)
     return f"[{','.join(shown)}] {info.name}" if shown else info.name

@@ -39,6 +39,7 @@ class SubjectInfo:
     has_version: bool = False  # the subject names a version (v1, v2, (v3)), not the default 1
     is_forward: bool = False  # Fwd:/Fw:/WG: before the rest
     list_tags: tuple[str, ...] = ()  # mailing-list tags that were removed: ("linux-mm",)
+    tags: tuple[str, ...] = ()  # every bracket word in order as written: ("PATCH", "v4", "05/11")
 
 
 @dataclass(frozen=True)
