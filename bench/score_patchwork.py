@@ -75,13 +75,30 @@ def inline_case(record: dict) -> tuple[object, object] | None:
             refs = [r for r in refs if r != strip_angles(data["message_id"])]
         return [strip_angles(w) for w in want], refs
     if function == "get_or_create_author":
-        if not isinstance(data.get("from_header"), str) or "same_person_as" in want:
-            return None  # needs a list address and a person store: not a parser matter
+        if "same_person_as" in want:
+            return want["same_person_as"], dmarc_author(data)
         author = parse_address(data["from_header"])
         if want == "ValueError":
             return "no address", ("no address" if not author.address else author.address)
         return want, {"name": author.name, "email": author.address}
     return None
+
+
+def dmarc_author(data: dict) -> str:
+    """Build the rewritten mail of a DMARC case and say who parse_message finds behind it."""
+    froms = data["from_header"] if isinstance(data["from_header"], list) else [
+        data["from_header"]]
+    found = set()
+    for from_header in froms:
+        lines = [f"From: {from_header}", "Message-ID: <dmarc@example.com>"]
+        if data.get("reply_to"):
+            lines.append("Reply-To: " + ", ".join(data["reply_to"]))
+        if data.get("x_original_from"):
+            lines.append(f"X-Original-From: {data['x_original_from']}")
+        raw = ("\n".join(lines) + "\n\nhello\n").replace(data["list_email"], "list@example.com")
+        author = parse_message(raw.encode()).author
+        found.add(f"{author.name} <{author.address}>")
+    return found.pop() if len(found) == 1 else repr(sorted(found))
 
 
 def read_mbox(path: Path) -> list:

@@ -133,3 +133,14 @@ def test_it_survives_hostile_headers_and_bodies(subject, sender, body):
     except MessageParseError:
         return
     assert isinstance(msg.body, str)
+
+
+def test_it_finds_the_real_sender_in_reply_to_or_cc_behind_mailman():
+    raw = (b"From: Existing Sender via Linux-mm <linux-mm@kvack.org>\n"
+           b"Cc: Someone <s@example.org>, Existing Sender <existing@example.com>\n"
+           b"Message-ID: <dmarc2@x>\n\nhi\n")
+    author = parse_message(raw).author
+    assert (author.name, author.address) == ("Existing Sender", "existing@example.com")
+    unknown = parse_message(raw.replace(b"Existing Sender <existing", b"Other <existing"))
+    assert unknown.author.name == "Existing Sender"
+    assert unknown.author.address == "linux-mm@kvack.org"

@@ -68,3 +68,8 @@ def test_it_reads_a_bare_re_only_as_the_first_word():
     assert parse_subject("Re meep").is_reply
     info = parse_subject("[PATCH] re ordering of the locks")
     assert not info.is_reply and info.name == "re ordering of the locks"
+
+
+def test_it_keeps_every_bracket_word_as_written():
+    assert parse_subject("[RFC Patch v3 01/11] x").tags == ("RFC", "Patch", "v3", "01/11")
+    assert parse_subject("[PATCH 0 of 2] y").tags == ("PATCH", "0/2")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from email.utils import getaddresses
 
 from threads.parsing.addresses import parse_address
 from threads.parsing.headers import (
@@ -20,7 +21,7 @@ from threads.parsing.types import Address, MessageParseError, ParsedMessage
 # b4 writes ``change-id: 20240425-lbs-4e4d6fd0a1d8`` at the end of the cover letter.
 _CHANGE_ID = re.compile(r"^change-id:[ \t]*(\S+)[ \t]*$", re.IGNORECASE | re.MULTILINE)
 # Google Groups / mailman DMARC rewriting: ``'Existing Sender' via List <list@...>``.
-_VIA = re.compile(r"^'?(?P<name>.*?)'?\s+via\s+(?P<list>\S.*)?$", re.IGNORECASE)
+_VIA = re.compile(r"^'?(?P<name>.*?)'?\s+via(?:\s+(?P<list>\S.*))?$", re.IGNORECASE)
 _USEFUL = {"from", "message-id", "subject", "date", "in-reply-to", "references"}
 
 
@@ -43,22 +44,26 @@ def _strip_nul(text: str) -> str:
 
 
 def find_author(headers: dict[str, str]) -> Address:
-    """The sender, undoing DMARC "via List" rewriting when the real sender is given."""
+    """The sender, undoing DMARC "via List" rewriting when the real sender is given.
+
+    Google Groups keeps the real sender in ``X-Original-From``; mailman names it in
+    ``Reply-To`` (or ``Cc``) under the same display name.
+    """
     author = parse_address(headers.get("from", ""))
     original = headers.get("x-original-from")
-    via = _VIA.match(author.name) if author.name else None
-    if original and (via or not author.address):
+    if original:
         real = parse_address(original)
         if real.address:
             return real
-    if via:
-        reply_to = headers.get("reply-to", "")
-        if reply_to and "," not in reply_to:
-            real = parse_address(reply_to)
-            if real.address and (not real.name or real.name == via.group("name")):
-                return real
-        return Address(via.group("name"), author.address, author.obfuscated)
-    return author
+    via = _VIA.match(author.name) if author.name else None
+    if not via:
+        return author
+    name = via.group("name").strip("'\" ")
+    for field in ("reply-to", "cc"):
+        for real_name, address in getaddresses([headers.get(field, "")]):
+            if address and "@" in address and clean_space(real_name) == name:
+                return parse_address(f'"{real_name}" <{address}>')
+    return Address(name, author.address, author.obfuscated)
 
 
 def parse_message(raw: bytes, *, source: str = "rfc822",
