@@ -36,7 +36,7 @@ _STALL_ANCHORS = re.compile(
             r"^sock_common_setsockopt", r"^sock_common_getsockopt", r"^__sys_connect",
             r"^__sys_bind", r"^__sys_accept", r"^inet_sendmsg", r"^inet6_sendmsg",
             r"^vfs_ioctl", r"^do_vfs_ioctl", r"(?:^|_)sys_ioctl$", r"^ksys_ioctl",
-            r"^compat_sys_ioctl", r"(?:^|_)compat_sys_ioctl$",
+            r"^compat_sys_ioctl", r"compat_ioctl$",
             r"^__vfs_write", r"^vfs_write", r"^new_sync_write", r"^ksys_write",
             r"(?:^|_)sys_write$", r"^__vfs_read", r"^vfs_read", r"^new_sync_read",
             r"^ksys_read", r"(?:^|_)sys_read$", r"^do_iter_", r"^vfs_iter_", r"^vfs_writev",

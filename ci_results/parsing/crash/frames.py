@@ -227,6 +227,7 @@ def _extract(
     i, n = 0, len(lines)
     part_idx = 0
     stacks = 0
+    corrupted = ""
     while part_idx < len(parts):
         part = parts[part_idx]
         if part is PARSE_STACK and stacks > 0:
@@ -237,7 +238,9 @@ def _extract(
                 ln = lines[i]
                 i += 1
                 if _is_corrupted_line(ln):
-                    return None, "corrupted line in stack"
+                    # Fault injection output interleaved: the report is damaged, keep going.
+                    corrupted = "corrupted line in stack"
+                    break
                 if is_stack_start(ln):
                     break
                 if part_idx + 1 < len(parts) and parts[part_idx + 1] is not PARSE_STACK:
@@ -252,14 +255,17 @@ def _extract(
             for j in range(i, n):
                 ln = lines[j]
                 if _is_corrupted_line(ln):
-                    return None, "corrupted line in stack"
+                    corrupted = "corrupted line in stack"
+                    i = j + 1
+                    break
                 m = part.search(ln)
                 if m:
                     _append(frames, m, skip)
                     i = j + 1
                     break
         part_idx += 1
-    return extractor(frames)
+    frame, reason = extractor(frames)
+    return frame, corrupted or reason
 
 
 @dataclass(frozen=True)

@@ -496,7 +496,9 @@ LINUX_OOPSES: tuple[Oops, ...] = (
     # "Internal error: Oops: 96000006 [#1] PREEMPT SMP" (arm64)
     Oops("Internal error:", (
         F(r"Internal error:", "Internal error in %[1]v", alt=BAD, stack=S(*RIP_TRACE)),
-    ), _c(r"Internal error: Oops - BUG|Internal error: Oops - undefined instruction")),
+    # "Internal error: Oops: 5 [#1] SMP ARM" and "Internal error: : 81b" follow an
+    # "Unable to handle kernel ..." or "Unhandled fault:" line: part of that report.
+    ), _c(r"Internal error: Oops", r"Internal error: : ")),
     Oops("Unhandled fault:", (
         F(r"Unhandled fault:", "Unhandled fault in %[1]v", alt=BAD, stack=S(*RIP_TRACE)),
     )),

@@ -219,6 +219,7 @@ def describe(lines: list[str], oops: Oops) -> _Description | None:
                 canonical, raw = found
                 variants = [canonical] + [v for v in frame_variants(raw) if v != canonical]
                 frame = canonical
+                corrupted = reason
             args.append(frame)
         title = _fmt(f.fmt, args)
         alts: list[str] = []
