@@ -110,7 +110,7 @@ SKIP_PATTERNS = (
     "device_unregister", "device_destroy", "device_release", "devres_release_all",
     "hwrng_unregister", "i2c_del_adapter", "__unregister_client", "device_for_each_child",
     "rollback_registered", "unregister_netdev", "sysfs_remove", "__sysfs_remove",
-    "__kernfs_remove", "kernfs_remove", "^rcu_", "^__rcu_", "^kfree_", "^call_rcu",
+"^rcu_", "^__rcu_", "^kfree_", "^call_rcu",
     "^free_rcu", "^__ubsan", "^ubsan_", "^__kmsan", "^xas_", "^xa_", "^__local_bh_",
     "^local_bh_", "^local_irq_", "^fast_dput", "^dput", "^(__)?local_lock", "^kfree$",
     "^__kfree", "^kvfree", "^vfree", "^__schedule_bug", "^stack_trace_", "^arch_stack_walk",
@@ -128,7 +128,9 @@ SKIP_PATTERNS = (
     "^__alloc_frozen_pages", "^do_tag_check_fault", "get_wchan", "^__mod_timer", "^mod_timer",
     "timer_delete", "^put_device", "^truncate_inode_pages", "^rhashtable_lookup",
     "^print_hex_dump", "^aes", "fortify", "^mark_buffer_dirty", "^folio_batch",
-    "^skb_free_head", "^logic_in", "^logic_out", "^dump_cpu_task",
+    "^skb_free_head", "^logic_in", "^logic_out", "^dump_cpu_task", "^el1_", "^el1h_",
+    "^do_mem_abort", "^do_bad_area", "wchan", "^crypto_", "^__crypto_", "^cipher_",
+    "stop_timer", "^release_sock", "^lock_sock",
 )  # fmt: skip
 
 
