@@ -111,3 +111,14 @@ def test_it_raises_only_message_parse_error_on_garbage(text):
         except MessageParseError:
             continue
         assert getattr(result, "message", result).message_id
+
+
+def test_it_drops_the_navigation_of_a_whole_page_copy(seed_text):
+    subject, rest = seed_text.split("\n", 1)
+    head, body = rest.split("\n\n\n", 1)
+    nav = ("    Next message: Rob Herring: \"Re: [PATCH] dt-bindings: example\"\n"
+           "    In reply to: Zi Yan: \"Re: [PATCH v4 05/11] mm: do not split a folio\"\n"
+           "    Messages sorted by: [ date ] [ thread ] [ subject ] [ author ]\n")
+    copy = f"Linux-Kernel Archive: {subject}\n{head}\n\n{nav}\n{body}\n{nav}"
+    msg = parse_hypermail_text(copy)
+    assert msg == parse_hypermail_text(seed_text)

@@ -237,6 +237,23 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
+# The navigation a whole-page copy brings along: "Next message: Rob Herring: ...",
+# "Messages sorted by: [ date ] [ thread ] ..." (lkml.iu.edu pages, top and bottom).
+_NAV_LINE = re.compile(r"^\s*(?:[*\u2022-]\s*)?(?:Next message|Previous message|In reply to|"
+                       r"Maybe in reply to|Next in thread|Previous in thread|Reply|Maybe reply|"
+                       r"Messages sorted by):", re.IGNORECASE)
+
+
+def _strip_nav(lines: list[str]) -> list[str]:
+    """Drop navigation lines and blank lines at both ends of a copied body."""
+    start, end = 0, len(lines)
+    while start < end and (not lines[start].strip() or _NAV_LINE.match(lines[start])):
+        start += 1
+    while end > start and (not lines[end - 1].strip() or _NAV_LINE.match(lines[end - 1])):
+        end -= 1
+    return lines[start:end]
+
+
 # The header block of a copied page: "From: Luis Chamberlain", "Date: Tue Apr 30 2024 - ...".
 _TEXT_FIELD = re.compile(r"^(From|Date|Subject):\s*(.*)$")
 
@@ -255,7 +272,7 @@ def parse_hypermail_text(text: str, *, url: str | None = None) -> ParsedMessage:
         lines.pop(0)
     if not lines:
         raise MessageParseError("empty text")
-    subject = clean_space(lines[0])
+    subject = re.sub(r"^Linux-Kernel Archive:\s*", "", clean_space(lines[0]))
     fields: dict[str, str] = {}
     index = 1
     while index < len(lines):
@@ -270,9 +287,8 @@ def parse_hypermail_text(text: str, *, url: str | None = None) -> ParsedMessage:
             break
     if "from" not in fields and "date" not in fields:
         raise MessageParseError("no From:/Date: lines after the subject")
-    while index < len(lines) and not lines[index].strip():
-        index += 1
-    body = "\n".join(lines[index:]).rstrip("\n") + "\n"
+    body_lines = _strip_nav(lines[index:])
+    body = "\n".join(body_lines).rstrip("\n") + "\n"
     author = parse_address(fields.get("from", ""))
     if not author.name and not author.address:
         author = Address(name=fields.get("from", ""), address="")
