@@ -148,6 +148,7 @@ def header_text(value: bytes) -> str:
 
 # --- Message-IDs -----------------------------------------------------------------------------
 
+# ``<20240425113746.335530-6-kernel@pankajraghav.com>`` in Message-ID/References
 _ANGLE_ID = re.compile(r"<([^<>\s]+)>")
 
 

@@ -39,6 +39,7 @@ _R13 = str.maketrans("NOPQRSTUVWXYZ[@ABCDEFGHIJKLMnopqrstuvwxyzabcdefghijklm",
                      "@ABCDEFGHIJKLMNOPQRSTUVWXYZ[abcdefghijklmnopqrstuvwxyz")
 _BODY_MARKERS = (("<!--X-Body-of-Message-->", "<!--X-Body-of-Message-End-->"),
                  ('<!-- body="start" -->', '<!-- body="end" -->'))
+# hypermail 2: "<EM>&gt; quoted\n</EM><BR>"; MHonArc: "&gt;<i> quoted</i><br>"
 _INLINE_TAG = re.compile(r"(?i)</?(?:em|i|b|strong|tt|u|font|code)\b[^>]*>")
 _BR = re.compile(r"(?i)\r?\n?<br\s*/?>[ \t]*\r?\n?")
 _NAV = {

@@ -20,6 +20,7 @@ from threads.parsing.mime import find_body, part_text
 _HEADERS = ("From", "Subject", "Date")
 # git format-patch's separator, quoted by an mbox writer: ">From <40 hex> Mon Sep 17 00:00:00 2001"
 _FORMAT_PATCH_FROM = re.compile(r"^From [0-9a-f]{40} Mon Sep 17 00:00:00 2001$")
+# git's is_rfc2822_header(): "Name:" with RFC 5322 ftext characters
 _FIELD = re.compile(r"^([!-9;-~]+):")
 
 

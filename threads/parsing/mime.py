@@ -85,6 +85,7 @@ def unflow(text: str, *, delsp: bool = False) -> str:
     return "\n".join(out)
 
 
+# HTML-only mails (Outlook replies in Patchwork's 0020-multipart-comment): tags, line breaks
 _TAG = re.compile(r"<[^>]+>")
 _BLOCK = re.compile(r"<\s*(br|/p|/div|/li|/tr|/h\d)\b[^>]*>", re.IGNORECASE)
 

@@ -24,6 +24,7 @@ _OLD_NEW = re.compile(r"^--- \S.*\n\+\+\+ \S.*\n@@ -\d", re.MULTILINE)
 # A pull request: "The following changes since commit ..." + "are available in the Git
 # repository at:" (git request-pull output).
 _PULL = re.compile(r"are available in the [Gg]it repository at:", re.MULTILINE)
+# "net: dsa: Multi-CPU ground work (v3)" (Patchwork base-different-versions cover)
 _TRAILING_VERSION = re.compile(r"\s*\(v\d+\)\s*$", re.IGNORECASE)
 
 
