@@ -19,6 +19,7 @@ _GROUP = re.compile(r"^\[([^\[\]]*)\]\s*:?\s*")
 # Counters: "05/11", hg's "0 of 2" ("[PATCH 0 of 2] Sample Mercurial patches").
 _COUNTER = re.compile(r"^(\d+)/(\d+)$")
 _OF = re.compile(r"(\d+)\s+of\s+(\d+)", re.IGNORECASE)
+# "v4" of "[PATCH v4 05/11]", "V6", "v2.3"
 _VERSION = re.compile(r"^v(\d+)(?:\.\d+)*$", re.IGNORECASE)
 # Glued forms: "PATCHv3", "PATCH1/8", "v2PATCH1/4", "v2.3PATCH1/4", "PATCH-v2" (Patchwork
 # test_series_markers).
