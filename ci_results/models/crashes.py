@@ -95,6 +95,9 @@ class CrashReport(models.Model):
     end = models.BigIntegerField(default=0)
     seen_at = models.DateTimeField(help_text="when the crash happened (the run's start)")
     created_at = models.DateTimeField(auto_now_add=True)
+    # A crash pasted in a mail or gist (run is null then); deleted with the text it came from.
+    crash_text = models.ForeignKey("threads.CrashText", null=True, blank=True,
+                                   on_delete=models.CASCADE, related_name="crash_reports")
 
     class Meta:
         indexes = [

@@ -125,6 +125,10 @@ class CrashText(models.Model):
     end_line = models.PositiveIntegerField(default=0)  # exclusive
     quote_depth = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Written back by ci_results when it classifies the text: the signature title to show
+    # (threads cannot import ci_results, so pages link by title) and when it did.
+    title = models.CharField(max_length=500, blank=True)
+    classified_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     def __str__(self) -> str:
         return self.text.splitlines()[0][:80] if self.text else f"crash text {self.pk}"
