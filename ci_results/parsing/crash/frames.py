@@ -103,8 +103,8 @@ SKIP_PATTERNS = (
     "list_move", "list_splice", "^rb_", "^__rb_", "_indirect_thunk_", "string", "pointer",
     "snprintf", "scnprintf", "kasprintf", "kvasprintf", "printk", "va_format", "dev_info",
     "dev_notice", "dev_warn", "dev_err", "dev_alert", "dev_crit", "dev_emerg",
-    "program_check_exception", "program_check_common", "del_timer", "flush_work",
-    "__cancel_work_timer", "cancel_work_sync", "try_to_grab_pending", "flush_workqueue",
+    "program_check_exception", "program_check_common", "del_timer", "^flush_work$", "^__flush_work",
+    "__cancel_work_timer", "cancel_work_sync", "try_to_grab_pending",
     "drain_workqueue", "destroy_workqueue", "queue_work", "finish_wait", "kthread_stop",
     "kobject_", "add_uevent_var", "get_device_parent", "device_add", "device_del",
     "device_unregister", "device_destroy", "device_release", "devres_release_all",
@@ -207,7 +207,7 @@ def _append(frames: list[Frame], m: re.Match[str] | None, skip: re.Pattern[str])
                 frames.append((name, raw))
 
 
-_IDENT_RE = re.compile(r"[A-Za-z0-9_]+$")
+_IDENT_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*$")  # C identifiers: not "4" of "4.9.0-rc4"
 
 
 def _default_extractor(frames: list[Frame]) -> tuple[Frame | None, str]:
