@@ -2,10 +2,11 @@
 
 from django.urls import path
 
-from threads import views
+from threads import views, views_tracking
 
 urlpatterns = [
     path("threads/", views.thread_list, name="threads-list"),
+    path("threads/track/", views_tracking.thread_track_view, name="threads-track"),
     path("threads/<int:thread_id>/", views.thread_detail, name="threads-detail"),
     path("threads/<int:thread_id>/messages/<int:pk>/", views.message_detail,
          name="threads-message"),

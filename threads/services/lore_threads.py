@@ -48,7 +48,8 @@ def lore_thread_fetch(*, source: Source, recorder: Recorder) -> Outcome:
         outcome.changed.append(f"{summary.new} new message{'s' * (summary.new != 1)}"
                                f" of {summary.total}")
         if summary.failed:
-            outcome.changed.append(f"{len(summary.failed)} unreadable")
+            outcome.changed.append(f"{len(summary.failed)} unreadable (first: "
+                                   f"{summary.failed[0].reason})")
     return outcome
 
 

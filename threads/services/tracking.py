@@ -103,7 +103,8 @@ def thread_track(*, url_or_msgid: str, user=None) -> Thread:
             Source.objects.filter(pk=source.pk).update(thread=thread)
         elif kind != "lkml":
             Source.objects.filter(pk=source.pk, last_success_at__isnull=True).delete()
-            raise TrackError(outcome.error or f"lore has no message <{msgid}>.")
+            raise TrackError(outcome.error or f"lore has no message <{msgid}> "
+                             f"({'; '.join(outcome.changed)}).")
     if kind == "lkml":
         thread, _ = lkml_walk(start=key, thread=thread, recorder=recorder, first=first)
         Source.objects.filter(kind=Source.Kind.LORE_THREAD, key=msgid, thread__isnull=True
