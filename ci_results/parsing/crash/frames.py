@@ -114,7 +114,7 @@ SKIP_PATTERNS = (
     "^free_rcu", "^__ubsan", "^ubsan_", "^__kmsan", "^xas_", "^xa_", "^__local_bh_",
     "^local_bh_", "^local_irq_", "^fast_dput", "^dput", "^(__)?local_lock", "^kfree$",
     "^__kfree", "^kvfree", "^vfree", "^__schedule_bug", "^stack_trace_", "^arch_stack_walk",
-    "^__stack_depot", "^stack_depot", "^unwind_", "^__unwind", "^__switch_to",
+    "^__stack_depot", "^stack_depot", "^__switch_to",
     # Generic helpers seen on top of real bugs in syzbot reports.
     "^usb_kill_urb", "^usb_kill_anchored_urbs", "^usb_control_msg", "^usb_submit_urb",
     "^device_remove_file", "^tty_unregister_device", "^crc16", "^crc_itu_t", "^crc32",

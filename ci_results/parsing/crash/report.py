@@ -105,11 +105,15 @@ def find_first_oops(text: str, start: int = 0) -> tuple[Oops, int, int] | None:
     return OopsScanner(text).first(start)
 
 
+_UNREGISTER = "unregister_netdevice: waiting for"
+
+
 def _is_second_report(line: str) -> bool:
     # A panic that follows a report ("Kernel panic - not syncing: panic_on_warn set") is
     # part of it, not a new one.
+    # "unregister_netdevice: waiting for lo to become free" repeats during hangs.
     oops = match_oops(line)
-    return oops is not None and oops.header != "Kernel panic"
+    return oops is not None and oops.header not in ("Kernel panic", _UNREGISTER)
 
 
 @dataclass
