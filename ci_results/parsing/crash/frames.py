@@ -53,7 +53,7 @@ STACK_START = [
     re.compile(r"Allocated by task [0-9]+:"),
     re.compile(r"Freed:"),
     re.compile(r"Freed by task [0-9]+:"),
-    re.compile(r"[^k] backtrace:"),
+    re.compile(r"[^k] backtrace(?: \(crc [0-9a-f]+\))?:"),  # kmemleak since 6.10: "(crc c9a1c131)"
     re.compile(r"Backtrace:"),
     re.compile(r"Uninit was stored to memory at"),
 ]
@@ -114,7 +114,7 @@ SKIP_PATTERNS = (
     "^free_rcu", "^__ubsan", "^ubsan_", "^__kmsan", "^xas_", "^xa_", "^__local_bh_",
     "^local_bh_", "^local_irq_", "^fast_dput", "^dput", "^(__)?local_lock", "^kfree$",
     "^__kfree", "^kvfree", "^vfree", "^__schedule_bug", "^stack_trace_", "^arch_stack_walk",
-    "^__stack_depot", "^stack_depot", "^__switch_to",
+    "^__stack_depot", "^stack_depot", "^__switch_to", "^unwind_backtrace",
     # Generic helpers seen on top of real bugs in syzbot reports.
     "^usb_kill_urb", "^usb_kill_anchored_urbs", "^usb_control_msg", "^usb_submit_urb",
     "^device_remove_file", "^tty_unregister_device", "^crc16", "^crc_itu_t", "^crc32",
@@ -240,8 +240,10 @@ def _extract(
                 ln = lines[i]
                 i += 1
                 if _is_corrupted_line(ln):
-                    # Fault injection output interleaved: the report is damaged, keep going.
-                    corrupted = "corrupted line in stack"
+                    # Fault injection output interleaved before any frame: the report is
+                    # damaged; keep going. After the guilty frame it no longer matters.
+                    if not frames:
+                        corrupted = "corrupted line in stack"
                     break
                 if is_stack_start(ln):
                     break

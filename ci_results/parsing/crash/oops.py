@@ -124,15 +124,15 @@ _KMSAN_KCSAN_KFENCE = [
     F(r"BUG: KCSAN: (.*)", "KCSAN: %[1]v", no_stack_trace=True),
     F(r"BUG: KFENCE: (use-after-free|out-of-bounds) ([a-z]+) in {{FUNC}}",
       "KFENCE: %[1]v %[2]v in %[4]v", alt=("bad-access in %[4]v",),
-      stack=S(r"BUG: KFENCE: (?:[a-z\- ]+) in {{FUNC}}", PARSE_STACK)),
+      stack=S(r"BUG: KFENCE: (?:[a-z\- ]+) in {{FUNC}}", PARSE_STACK), no_stack_trace=True),
     F(r"BUG: KFENCE: invalid ([a-z]+) in {{FUNC}}", "KFENCE: invalid %[1]v in %[3]v",
       alt=("bad-access in %[3]v",),
-      stack=S(r"BUG: KFENCE: (?:[a-z\- ]+) in {{FUNC}}", PARSE_STACK)),
+      stack=S(r"BUG: KFENCE: (?:[a-z\- ]+) in {{FUNC}}", PARSE_STACK), no_stack_trace=True),
     F(r"BUG: KFENCE: invalid free in {{FUNC}}", "KFENCE: invalid free in %[2]v",
       alt=("invalid-free in %[2]v",),
-      stack=S(r"BUG: KFENCE: (?:[a-z\- ]+) in {{FUNC}}", PARSE_STACK)),
+      stack=S(r"BUG: KFENCE: (?:[a-z\- ]+) in {{FUNC}}", PARSE_STACK), no_stack_trace=True),
     F(r"BUG: KFENCE: memory corruption in {{FUNC}}", "KFENCE: memory corruption in %[2]v",
-      stack=S(r"BUG: KFENCE: (?:[a-z\- ]+) in {{FUNC}}", PARSE_STACK)),
+      stack=S(r"BUG: KFENCE: (?:[a-z\- ]+) in {{FUNC}}", PARSE_STACK), no_stack_trace=True),
 ]
 
 _BUG = [
@@ -301,7 +301,7 @@ _WARNING = [
     # ... and with %p hashing: "at         (ptrval) in syzkaller547737:4493 has bad 'bp' value"
     F(r"WARNING: kernel stack regs at .* has bad",
       "WARNING: kernel stack regs has bad value", no_stack_trace=True),
-    F(r"WARNING: kernel stack frame pointer at .* has bad value",
+    F(r"WARNING: kernel stack frame pointer at [0-9a-f]+ in [^ ]* has bad value",
       "WARNING: kernel stack frame pointer has bad value", no_stack_trace=True),
     F(r"WARNING: bad unlock balance detected!", "WARNING: bad unlock balance in %[1]v",
       stack=S(r"is trying to release lock", r"{{PC}} +{{FUNC}}", *TRACE)),
@@ -312,7 +312,6 @@ _WARNING = [
     F(r"WARNING: ([a-z0-9 ]+) USB support is incomplete, don't expect anything to work!",
       "WARNING: %[1]v USB support is incomplete, don't expect anything to work!",
       no_stack_trace=True),
-    F(r"WARNING: (.*) at .*", "WARNING: %[1]v", corrupted=True),
 ]
 _WARNING_SUPPRESS = _c(
     r"WARNING: /etc/ssh/moduli does not exist, using fixed modulus",
