@@ -6,7 +6,7 @@ import pytest
 
 from tests.threads.upstream import SEED_MSGID, Upstream, fixture, point_settings
 from threads.models import Message, Source
-from threads.services.tracking import TrackError, thread_track
+from threads.services.tracking import TrackError, thread_refresh, thread_track
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +68,18 @@ def test_it_explains_a_page_it_cannot_read(upstream):
     with pytest.raises(TrackError, match="not found"):
         thread_track(url_or_msgid=f"{upstream.urls['LKML_BASE_URL']}/hypermail/linux/kernel/"
                                   "2404.3/07010.html")
+
+
+def test_it_reads_a_failed_page_again_on_refresh(upstream, settings):
+    settings.FETCH_RETRIES = 0
+    upstream.server.expect_oneshot_request(f"{PAGES}/06812.html").respond_with_data(
+        b"", status=503)
+    upstream.serve_seed()
+    thread = thread_track(
+        url_or_msgid=f"{upstream.urls['LKML_BASE_URL']}/hypermail/linux/kernel/2404.3/07010.html")
+    page = Source.objects.get(kind=Source.Kind.LKML_PAGE, key="2404.3/06812")
+    assert "HTTP 503" in page.last_error
+    thread_refresh(thread=thread, force=True)
+    page.refresh_from_db()
+    assert page.last_error == "" and page.last_success_at
+    assert Message.objects.get(msgid=ZI_YAN_MSGID).source_url.endswith("/06812.html")

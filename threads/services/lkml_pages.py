@@ -115,11 +115,15 @@ def _same_mail(parsed: ParsedMessage, thread: Thread | None) -> Message | None:
     return matches[0] if matches else None
 
 
-def lkml_pages_retry(*, thread: Thread, recorder: Recorder, now=None) -> list[Outcome]:
-    """Pages of the thread whose last read failed are read (and joined) again."""
+def lkml_pages_retry(
+    *, thread: Thread, recorder: Recorder, now=None, force: bool = False
+) -> list[Outcome]:
+    """Pages of the thread whose last read failed are read (and joined) again when due."""
     now = now or timezone.now()
     failed = Source.objects.filter(thread=thread, kind=Source.Kind.LKML_PAGE).exclude(
-        last_error="").filter(next_check_at__lte=now)
+        last_error="")
+    if not force:
+        failed = failed.filter(next_check_at__lte=now)
     outcomes = []
     for source in failed:
         _, found = lkml_walk(start=source.key, thread=thread, recorder=recorder, limit=1)

@@ -5,6 +5,7 @@ The same functions serve the form, ``manage.py track``/``refresh`` and the Celer
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,6 +31,7 @@ from threads.services.lore_threads import lore_source, lore_thread_fetch, lore_t
 __all__ = ["RefreshResult", "TrackError", "source_fetch_commit", "source_fetch_gist",
            "thread_refresh", "thread_track", "threads_refresh_due", "track_target"]
 
+log = logging.getLogger(__name__)
 # "<ZjFGzS9pZ9Dk6Dyt@bombadil.infradead.org>" or the same without brackets.
 BARE_MSGID = re.compile(r"^<?(?P<msgid>[^\s<>/@]+@[^\s<>/@]+)>?$")
 
@@ -127,11 +129,19 @@ def artifacts_fetch(*, thread: Thread, recorder: Recorder, now: datetime,
     """Gists and commits the thread links to, when due (new ones always are)."""
     outcomes = []
     for source in link_sources_ensure(thread=thread):
-        if not (source_is_due(source, now=now) or (force and source.kind == Source.Kind.GIST)):
+        if not (source_is_due(source, now=now) or (force and _forceable(source))):
             continue
         fetch = source_fetch_gist if source.kind == Source.Kind.GIST else source_fetch_commit
         outcomes.append(fetch(source=source, recorder=recorder))
     return outcomes
+
+
+def _forceable(source: Source) -> bool:
+    """An explicit refresh re-checks gists and failed sources, but still waits out a rate
+    limit (asking again early only prolongs it)."""
+    if source.last_status in (403, 429):
+        return False
+    return source.kind == Source.Kind.GIST or bool(source.last_error)
 
 
 def thread_refresh(*, thread: Thread, now: datetime | None = None,
@@ -149,7 +159,7 @@ def thread_refresh(*, thread: Thread, now: datetime | None = None,
         if force or source_is_due(source, now=now):
             result.outcomes.append(
                 lore_thread_refresh(source=source, thread=thread, recorder=recorder, now=now))
-    result.outcomes += lkml_pages_retry(thread=thread, recorder=recorder, now=now)
+    result.outcomes += lkml_pages_retry(thread=thread, recorder=recorder, now=now, force=force)
     result.outcomes += artifacts_fetch(thread=thread, recorder=recorder, now=now, force=force)
     Thread.objects.filter(pk=thread.pk).update(last_refreshed_at=now)
     return result
@@ -175,7 +185,13 @@ def threads_refresh_due(*, now: datetime | None = None, limit: int = 200) -> Due
     )
     summary = DueSummary()
     for thread in due:
-        result = thread_refresh(thread=thread, now=now)
+        try:
+            result = thread_refresh(thread=thread, now=now)
+        except Exception:  # one broken thread must not stop the others; fetch faults don't
+            log.exception("refreshing thread %s failed", thread.pk)
+            summary.failed += 1
+            summary.lines.append(f"thread {thread.pk}: refresh failed (see the log)")
+            continue
         summary.threads += 1
         summary.not_modified += result.not_modified
         summary.failed += len(result.errors)
