@@ -518,9 +518,9 @@ LINUX_OOPSES: tuple[Oops, ...] = (
         F(r"SYZFATAL:(.*)()", "SYZFATAL:%[1]v", alt=("SYZFATAL%[2]v",), no_stack_trace=True),
     )),
     Oops("SYZFAIL:", (F(r"SYZFAIL:(.*)()", "SYZFAIL:%[1]v", no_stack_trace=True),)),
-    # Go runtime failures of the fuzzer itself.
+    # Go panics of the fuzzer itself: "panic: runtime error: invalid memory address ..."
     Oops("panic:", (
-        F(r"panic:", "go runtime error", no_stack_trace=True),
+        F(r"panic: (.*)", "panic: %[1]v", no_stack_trace=True),
     ), _c(r"ddb\.onpanic:", r"evtlog_status:", r"[a-z_]panic:", r"trusty: panic",
           r"panic: .* \[recovered\]")),
     Oops("fatal error:", (
@@ -537,6 +537,8 @@ SUPPRESSIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("panic: ", r"panic: failed to start executor binary"),
         ("panic: ", r"panic: executor failed: pthread_create failed"),
         ("panic: ", r"panic: error opening output file"),
+        ("panic: ", r"panic: cannot allocate memory"),
+        ("fatal error: ", r"fatal error: out of memory"),
         ("fatal error: ", r"fatal error: runtime: out of memory"),
         ("fatal error: ", r"fatal error: runtime: cannot allocate memory"),
         ("fatal error: ", r"fatal error: newosproc"),

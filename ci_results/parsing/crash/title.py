@@ -119,6 +119,7 @@ _PREFIX_TYPES: tuple[tuple[str, str], ...] = (
     ("VFS: Close: file count is zero", "DoS"),
     ("VFS: Busy inodes after unmount", "DoS"),
     ("go runtime error", "DoS"),
+    ("panic:", "DoS"),
     ("SYZFAIL", "SYZ_FAILURE"),
     ("SYZFATAL", "SYZ_FAILURE"),
     ("unexpected kernel reboot", "REBOOT"),
