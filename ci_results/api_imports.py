@@ -99,10 +99,30 @@ def _record(origin: Any, payloads: list[dict], ignored: tuple = ()) -> Status:
     })
 
 
+def _inline(node: Any, defs: dict, in_properties: bool = False) -> Any:
+    """The KCIDB schema with its $refs inlined and its long texts left out, for OpenAPI."""
+    if isinstance(node, list):
+        return [_inline(v, defs) for v in node]
+    if isinstance(node, str):
+        return node.replace("\\0", "\\x00")  # "[^\0]" in patterns: not every generator reads \0
+    if not isinstance(node, dict):
+        return node
+    if "$ref" in node:
+        return _inline(defs[node["$ref"].rsplit("/", 1)[1]], defs)
+    dropped = () if in_properties else ("$defs", "$schema", "$id", "description", "examples")
+    return {k: _inline(v, defs, in_properties=k == "properties" and not in_properties)
+            for k, v in node.items() if k not in dropped}
+
+
+def kcidb_openapi_schema() -> dict:
+    schema = _inline(kcidb.SCHEMA.json, kcidb.SCHEMA.json["$defs"])
+    schema["description"] = "A KCIDB v5 submission (the v5.3 schema of kcidb-io)"
+    return schema
+
+
 XML_BODY = {"required": True, "content": {
     "application/xml": {"schema": {"type": "string", "description": "fstests result.xml"}}}}
-JSON_BODY = {"required": True, "content": {
-    "application/json": {"schema": {"type": "object", "description": "KCIDB v5 submission"}}}}
+JSON_BODY = {"required": True, "content": {"application/json": {"schema": kcidb_openapi_schema()}}}
 
 
 @router.post("/xunit", response={200: ImportOut, 201: ImportOut, 409: ImportOut, **ERRORS},
@@ -133,6 +153,10 @@ def post_kcidb(request: HttpRequest):
     token: CIToken = request.auth
     try:
         found = kcidb.find_runs(kcidb.parse_kcidb(_body(request, ("application/json",))))
+        others = sorted({r["origin"] for r in found.runs} - {token.origin.name})
+        if others:
+            raise ImportRejected(403, f"tests of origins {others}; this token is for "
+                                      f"{token.origin.name!r}")
         return _record(token.origin, list(found.runs), found.ignored)
     except kcidb.KcidbError as exc:
         return Status(400, {"detail": str(exc)})

@@ -148,3 +148,19 @@ def test_it_answers_422_naming_the_run_when_kcidb_holds_a_value_no_run_can(
     assert response.json()["detail"][0]["loc"] == [
         "body", "kdevops:xfs_reflink_4k-generic-001-1", "started_at"]
     assert db_state() == (0, 0, [])
+
+
+def test_it_documents_both_imports_in_the_openapi_document(live_server):
+    doc = requests.get(f"{live_server.url}/api/v1/openapi.json", timeout=30).json()
+    xunit_op = doc["paths"]["/api/v1/xunit"]["post"]
+    assert "application/xml" in xunit_op["requestBody"]["content"]
+    assert {p["name"] for p in xunit_op["parameters"]} == {"origin", "kernel", "tree", "commit"}
+    body = doc["paths"]["/api/v1/kcidb"]["post"]["requestBody"]["content"]["application/json"]
+    schema = body["schema"]
+    assert schema["properties"]["version"]["properties"]["major"]["const"] == 5
+    status = schema["properties"]["tests"]["items"]["properties"]["status"]
+    assert status["enum"] == ["FAIL", "ERROR", "MISS", "PASS", "DONE", "SKIP"]
+    assert "$ref" not in json.dumps(schema)
+    for op in (xunit_op, doc["paths"]["/api/v1/kcidb"]["post"]):
+        assert {"201", "200", "409", "400", "401", "403", "413", "415", "422"} <= set(
+            op["responses"])
