@@ -4,7 +4,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from ci_results.models import Run
-from ci_results.services import reports
+from ci_results.services import crashtexts, reports
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
@@ -15,3 +15,16 @@ def parse_run_log(run_pk: int) -> int:
         return 0
     reports.run_parse_log(run=run)
     return run.crash_reports.count()
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def classify_crash_texts(ids: list[int] | None = None) -> str:
+    """Crash text from mail and gists -> signatures; ids from threads' seam, None (beat):
+    every text not classified yet."""
+    summary = crashtexts.crash_texts_classify(ids=ids)
+    return f"{summary.texts} crash texts classified, {summary.reports} reports"
+
+
+def crash_texts_enqueue(ids: list[int]) -> None:
+    """threads' seam handler (registered in CiResultsConfig.ready): runs after the commit."""
+    classify_crash_texts.delay(list(ids))

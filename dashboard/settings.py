@@ -128,6 +128,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "threads.tasks.refresh_due_threads",
         "schedule": crontab(minute="*/15"),
     },
+    # Crash text from mail and gists is classified on commit; this catches anything missed.
+    "classify-crash-texts": {
+        "task": "ci_results.tasks.classify_crash_texts",
+        "schedule": crontab(minute="7,37"),
+    },
     # Hourly: the first run of a period sends it; later runs retry failures and send nothing
     # twice (one delivery row per subscriber and period).
     "send-daily-digests": {

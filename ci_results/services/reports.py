@@ -48,6 +48,11 @@ def _fields(parsed: ParsedReport, analysis: LogAnalysis, index: int) -> dict:
     }
 
 
+# Public name of the mapping: crash text from mail and gists is stored the same way
+# (ci_results.services.crashtexts).
+report_fields = _fields
+
+
 def _parser() -> ModuleType | None:
     try:
         crash = importlib.import_module("ci_results.parsing.crash")

@@ -14,6 +14,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
+from threads import seams
 from threads.fetchers import errors
 from threads.fetchers.gist import fetch_gist, gist_api_url
 from threads.fetchers.github import commit_api_url, fetch_commit, fetch_commit_patch
@@ -85,11 +86,12 @@ def _gist_file_store(*, source: Source, name: str, text: str, info: dict) -> boo
                   "has_crash_text": bool(crashes)},
     )
     CrashText.objects.filter(gist_file=gist_file).delete()  # replaced with the new content's
-    CrashText.objects.bulk_create(
+    created = CrashText.objects.bulk_create(
         CrashText(gist_file=gist_file, text=clean(c.text), start_line=c.start_line,
                   end_line=c.end_line, quote_depth=c.quote_depth)
         for c in crashes
     )
+    seams.crash_texts_created(c.pk for c in created)  # classified once this commits
     return True
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from threads import seams
 from threads.models import CrashText, InlineDiff, Link, Message, Patch, Source, Trailer
 from threads.parsing.crashtext import find_crash_text
 from threads.parsing.links import find_links
@@ -86,13 +87,14 @@ def links_store(*, message: Message, body: str) -> int:
 
 def crash_texts_store(*, message: Message, body: str) -> int:
     found = find_crash_text(body)
-    CrashText.objects.bulk_create(
+    created = CrashText.objects.bulk_create(
         CrashText(
             message=message, text=clean(c.text), start_line=c.start_line, end_line=c.end_line,
             quote_depth=c.quote_depth,
         )
         for c in found
     )
+    seams.crash_texts_created(c.pk for c in created)  # classified once this commits
     return len(found)
 
 

@@ -4,12 +4,14 @@ from datetime import UTC, datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
+from ci_results.services.crashtexts import crash_texts_classify
 from ci_results.services.reclassify import runs_reclassify
 
 
 class Command(BaseCommand):
     help = ("Re-parse stored run logs (--all, --since DATE, or only never-parsed runs by "
-            "default); each move of a report to another signature is recorded.")
+            "default); each move of a report to another signature is recorded. Crash text "
+            "from mails and gists is re-parsed with --all (else only never-parsed texts).")
 
     def add_arguments(self, parser) -> None:
         group = parser.add_mutually_exclusive_group()
@@ -34,3 +36,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         self.stdout.write(f"re-parsed {summary.runs} run(s); {summary.moved} report(s) moved; "
                           f"{summary.failed} log(s) unreadable")
+        # Crash text from mails and gists too: every one with --all, else those never parsed.
+        texts = crash_texts_classify(reclassify=all, note=note, progress=self.stdout.write)
+        self.stdout.write(f"re-parsed {texts.texts} crash text(s) from mail and gists; "
+                          f"{texts.moved} report(s) moved")

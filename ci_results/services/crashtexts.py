@@ -1,0 +1,130 @@
+"""Crash text pasted in mails and gists (threads.CrashText) -> crash reports and signatures.
+
+threads stores the text and tells us through ``threads.seams``; here each text is parsed with
+the same parser as a run's console log, its reports (``run`` null, ``crash_text`` set) join
+their signatures, and the signature title is written back on the CrashText for the thread page.
+
+Idempotency: a text is classified once (``classified_at`` set in the same transaction as its
+reports); classifying it again creates nothing. ``reclassify=True`` re-parses and moves
+reports whose title changed, recording each move as for runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from ci_results.models import CrashReport, ReclassifyEvent
+from ci_results.parsing.crash import parse_log
+from ci_results.services import signatures
+from ci_results.services.reports import report_fields
+from threads.models import CrashText
+
+
+@dataclass
+class ClassifySummary:
+    texts: int = 0  # crash texts parsed
+    reports: int = 0  # reports they hold now
+    no_crash: int = 0  # texts in which the parser found no crash
+    moved: int = 0  # reports that changed signature (or appeared, or vanished) on re-parse
+
+
+def crash_text_seen_at(crash_text: CrashText) -> datetime:
+    """When the crash was shown: the mail's date, else when the gist was fetched."""
+    message, gist_file = crash_text.message, crash_text.gist_file
+    when = None
+    if message is not None:
+        when = message.date or message.first_seen_at
+    elif gist_file is not None:
+        when = gist_file.fetched_at
+    return when or crash_text.created_at or timezone.now()
+
+
+@transaction.atomic
+def crash_text_classify(*, crash_text: CrashText, note: str = "") -> list[ReclassifyEvent]:
+    """Parse one text and store its reports, replacing what an earlier parse found.
+
+    Returns the moves (none on a first parse). The row is locked so two workers given the
+    same id do not both count its reports.
+    """
+    locked = CrashText.objects.select_for_update().get(pk=crash_text.pk)
+    existing = list(CrashReport.objects.filter(crash_text=locked).order_by("index", "id"))
+    first_parse = locked.classified_at is None and not existing
+    analysis = parse_log(locked.text)
+    parsed = [r for r in analysis.reports if r.title] if analysis.contains_crash else []
+    seen_at = crash_text_seen_at(crash_text)
+    events: list[ReclassifyEvent] = []
+    touched: set[int] = set()
+    titles: list[str] = []
+    for index, report_parsed in enumerate(parsed):
+        fields = report_fields(report_parsed, analysis, index)
+        signature = signatures.signature_for(title=fields["title"],
+                                             alt_titles=fields["alt_titles"],
+                                             crash_type=fields["crash_type"])
+        titles.append(signature.title)
+        if index < len(existing):
+            report = existing[index]
+            if report.signature_id != signature.pk:
+                events.append(ReclassifyEvent(
+                    report=report, old_signature_id=report.signature_id, new_signature=signature,
+                    old_title=report.title, new_title=fields["title"], note=note))
+                touched.update({report.signature_id, signature.pk})
+            for name, value in fields.items():
+                setattr(report, name, value)
+            report.signature, report.seen_at = signature, seen_at
+            report.save()
+            continue
+        report = CrashReport.objects.create(crash_text=locked, signature=signature,
+                                            seen_at=seen_at, **fields)
+        if first_parse:
+            signatures.signature_count_report(signature_id=signature.pk, report_id=report.pk,
+                                              seen_at=seen_at)
+        else:
+            touched.add(signature.pk)
+            events.append(ReclassifyEvent(report=report, new_signature=signature,
+                                          new_title=fields["title"], note=note or "new report"))
+    for report in existing[len(parsed):]:
+        touched.add(report.signature_id)
+        events.append(ReclassifyEvent(old_signature_id=report.signature_id,
+                                      old_title=report.title,
+                                      note=note or "report no longer found"))
+        report.delete()
+    ReclassifyEvent.objects.bulk_create(events)
+    if touched:
+        signatures.signatures_recount(signature_ids=touched)
+    CrashText.objects.filter(pk=locked.pk).update(title=titles[0] if titles else "",
+                                                  classified_at=timezone.now())
+    return events
+
+
+def crash_texts_classify(
+    *,
+    ids: Iterable[int] | None = None,
+    reclassify: bool = False,
+    note: str = "",
+    progress: Callable[[str], None] | None = None,
+) -> ClassifySummary:
+    """Classify the given crash texts (all when ``ids`` is None) not classified yet; with
+    ``reclassify`` re-parse classified ones too (``manage.py reclassify --all``)."""
+    texts = CrashText.objects.select_related("message", "gist_file").order_by("pk")
+    if ids is not None:
+        texts = texts.filter(pk__in=sorted(set(ids)))
+    if not reclassify:
+        texts = texts.filter(classified_at__isnull=True)
+    summary = ClassifySummary()
+    for crash_text in texts.iterator(chunk_size=200):
+        events = crash_text_classify(crash_text=crash_text, note=note)
+        count = CrashReport.objects.filter(crash_text_id=crash_text.pk).count()
+        summary.texts += 1
+        summary.reports += count
+        summary.no_crash += count == 0
+        summary.moved += len(events)
+        if progress:
+            for event in events:
+                progress(f"crash text {crash_text.pk}: {event.old_title or '-'!s} -> "
+                         f"{event.new_title or '-'!s}")
+    return summary
