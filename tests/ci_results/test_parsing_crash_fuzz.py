@@ -79,10 +79,11 @@ def test_it_answers_mutated_fixture_logs(log, data):
          "many-traces", "many-newlines", "many-questionable"],
 )
 def test_it_stays_fast_on_adversarial_logs(text):
-    started = time.perf_counter()
+    # CPU time, not wall time: other jobs on a shared CI box must not make this flaky.
+    started = time.process_time()
     analysis = parse_log(text)
     find_reports(text)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert isinstance(analysis, LogAnalysis)
-    # 50 ms per MB is the target on an idle machine; allow slack for a loaded CI box.
+    # Linear-time parsing takes well under 50 ms per MB here; backtracking takes seconds.
     assert elapsed < 0.3 + 0.25 * len(text) / 1e6, f"{elapsed:.2f} s"
