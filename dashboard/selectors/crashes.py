@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, Min
 
 from ci_results.models import CrashReport, CrashSignature, SignatureEvent
 from dashboard.selectors.common import kernel_sort_key
+from dashboard.selectors.crash_sightings import (
+    REPORT_RELATED,
+    Sighting,
+    crash_sightings,
+    sighting_threads,
+)
+from threads.models import Thread
 
 LIST_SIZE = 50
 RECENT_RUNS = 25
@@ -41,6 +48,9 @@ class SignatureDetail:
     representative: CrashReport | None
     recent: list[CrashReport]  # newest reports of runs, with their runs
     mail_reports: list[CrashReport]  # reports found in mail or gists (no run)
+    # The messages, gists and threads that show the same crash (crash_sightings.py).
+    sightings: list[Sighting] = field(default_factory=list)
+    threads: list[Thread] = field(default_factory=list)
 
 
 def _lines(rows: list[dict], key: str, name: str) -> list[CountLine]:
@@ -48,7 +58,7 @@ def _lines(rows: list[dict], key: str, name: str) -> list[CountLine]:
 
 
 def signature_detail(pk: int) -> SignatureDetail:
-    """7 queries whatever the number of reports: the counts are indexed GROUP BYs."""
+    """8 queries whatever the number of reports: the counts are indexed GROUP BYs."""
     sig = CrashSignature.objects.select_related("duplicate_of").get(pk=pk)
     events = list(SignatureEvent.objects.filter(signature=sig)
                   .select_related("user", "duplicate_of").order_by("at", "id"))
@@ -72,10 +82,13 @@ def signature_detail(pk: int) -> SignatureDetail:
     recent = list(reports.filter(run__isnull=False)
                   .select_related("run", "run__kernel", "run__config", "run__reproducer")
                   .order_by("-seen_at", "-id")[:RECENT_RUNS])
-    mail_reports = list(reports.filter(run__isnull=True).order_by("-seen_at")[:RECENT_RUNS])
+    mail_reports = list(reports.filter(run__isnull=True).select_related(*REPORT_RELATED)
+                        .order_by("-seen_at")[:RECENT_RUNS])
+    sightings = crash_sightings(mail_reports)  # one more query: messages linking the gists
     return SignatureDetail(
         signature=sig, events=events,
         per_kernel=_lines(per_kernel, "run__kernel_id", "name"),
         per_config=_lines(per_config, "run__config_id", "run__config__name"),
         representative=representative, recent=recent, mail_reports=mail_reports,
+        sightings=sightings, threads=sighting_threads(sightings),
     )

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from django import template
+from django.forms import BoundField
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 
 from ci_results.stats import RateEstimate
 
@@ -96,3 +98,73 @@ def trend_arrow(direction: str | None) -> str:
 @register.filter
 def get_item(mapping: dict, key: object) -> object:
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def select(field: BoundField) -> str:
+    """A ``<select>`` for a choice field, built in Python: Django's per-option widget
+    templates cost ~0.2 ms an option, which a kernel list of hundreds turns into the
+    slowest part of a page."""
+    value = field.value()
+    chosen = {str(v) for v in value} if isinstance(value, list | tuple) else {str(value)}
+    options = []
+    for key, label in field.field.choices:
+        key = getattr(key, "value", key)  # ModelChoiceIteratorValue
+        key = "" if key is None else str(key)
+        options.append(format_html('<option value="{}"{}>{}</option>', key,
+                                   mark_safe(" selected") if key in chosen else "", label))
+    return format_html('<select name="{}" id="{}"{}>{}</select>', field.html_name,
+                       field.auto_id, mark_safe(" required") if field.field.required else "",
+                       mark_safe("".join(options)))
+
+
+def _outcome_badge(outcome: str) -> str:
+    kind = {"crash": " badge-bad", "hang": " badge-warn", "pass": " badge-good"}.get(outcome, "")
+    return format_html('<span class="badge outcome-{}{}">{}</span>', outcome, kind, outcome)
+
+
+@register.simple_tag
+def matrix_cell(cell: object, runs_url: str, reproducer: object = None) -> str:
+    """One matrix ``<td>`` built in Python: a page has hundreds, and a template per cell
+    spent most of the page's time resolving variables."""
+    if cell is None:
+        return mark_safe('<td class="cell empty muted">–</td>')
+    rate, counts = cell.rate, cell.counts
+    query = f"?kernel={cell.kernel.pk}&config={cell.config.pk}"
+    if reproducer is not None:
+        query += f"&reproducer={reproducer.pk}"
+    infra = counts.errors + counts.skips
+    return format_html(
+        '<td class="cell" style="{}"><a class="cell-link" href="{}{}" title="{}">'
+        '<span class="rate">{}</span><span class="runs">{} run{}{}</span></a></td>',
+        rate_style(rate), runs_url, query, rate.describe(), rate_text(rate), counts.runs,
+        "" if counts.runs == 1 else "s",
+        format_html(' <span class="muted">(+{} infra)</span>', infra) if infra else "",
+    )
+
+
+@register.simple_tag
+def run_row(run: object) -> str:
+    """One row of a runs table (see ``matrix_cell`` for why it is built in Python)."""
+    origin = (mark_safe('<span class="badge badge-demo" title="synthetic demo data">demo</span>')
+              if run.origin.is_demo else
+              format_html('<span class="muted small">{}</span>', run.origin.name))
+    duration = f"{run.duration_s:.0f} s" if run.duration_s is not None else ""
+    run_id = run.run_id if len(run.run_id) <= 32 else run.run_id[:31] + "…"
+    return format_html(
+        '<tr><td><a href="/runs/{}/" class="mono">{}</a> {}</td><td>{}</td><td>{}</td>'
+        '<td>{}</td><td class="opt">{}</td><td>{}</td><td class="num opt">{}</td></tr>',
+        run.pk, run_id, origin, _outcome_badge(run.outcome), run.kernel.display_name,
+        run.config.name, run.reproducer.name, when(run.started_at), duration,
+    )
+
+
+@register.simple_tag
+def rate_rows(series_list: list) -> str:
+    """``<tr>`` per (series, point) of rate charts: the figures as a table, without JS."""
+    rows = [
+        format_html('<tr><td>{}</td><td>{}</td><td>{} [{}–{}]</td><td class="num">{}</td></tr>',
+                    s.name, p.x, pct(p.rate), pct(p.low), pct(p.high), p.runs)
+        for s in series_list for p in s.points
+    ]
+    return mark_safe("".join(rows))

@@ -1,6 +1,7 @@
 """Dashboard pages, one module per page. Views parse the request, call selectors, render."""
 
 from dashboard.views.core import healthz, page_not_found, server_error
+from dashboard.views.crash_lookup import crash_by_title
 from dashboard.views.crashes import crash_detail, crash_list, crash_status
 from dashboard.views.fixed import fixed
 from dashboard.views.matrix import matrix
@@ -10,7 +11,7 @@ from dashboard.views.search import search
 from dashboard.views.trends import trends
 
 __all__ = [
-    "crash_detail", "crash_list", "crash_status", "fixed",
+    "crash_by_title", "crash_detail", "crash_list", "crash_status", "fixed",
     "healthz", "matrix", "overview", "page_not_found", "run_detail", "run_list", "search",
     "server_error", "trends",
 ]

@@ -1,5 +1,6 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from dashboard.forms import MatrixForm
 from dashboard.selectors.matrix import results_matrix
@@ -15,5 +16,5 @@ def matrix(request: HttpRequest) -> HttpResponse:
     )
     return render(request, "dashboard/matrix.html", {
         "nav": "matrix", "form": form, "matrix": result, "grid": result.grid(),
-        "reproducer": reproducer,
+        "reproducer": reproducer, "runs_url": reverse("dashboard-runs"),
     })

@@ -26,5 +26,5 @@ def trends(request: HttpRequest) -> HttpResponse:
     }
     return render(request, "dashboard/trends.html", {
         "nav": "trends", "form": form, "trends": result,
-        "figures": {name: charts.figure_json(f) for name, f in figures.items()},
+        "figures": figures,
     })

@@ -36,11 +36,15 @@ def test_it_embeds_three_figures_and_loads_plotly_locally(client):
 
 def test_it_orders_kernels_by_version_across_kernels(client):
     pages_data.dataset(2)
-    figs = figures(client.get("/trends/"))
+    response = client.get("/trends/")
+    html, figs = response.content.decode(), figures(response)
     rate = [t for t in figs["across-kernels"]["data"]
             if t["meta"] == {"role": "rate", "series": "xfs-16k-lbs"}][0]
     assert rate["x"] == ["v6.9-rc5", "v6.9-rc6", "v6.9-rc6 + split fix"]
     assert figs["across-kernels"]["layout"]["xaxis"]["type"] == "category"
+    # The same figures as a table, for reading without JavaScript.
+    assert ("<tr><td>xfs-16k-lbs</td><td>v6.9-rc5</td><td>50.0% [21.5%–78.5%]</td>"
+            '<td class="num">8</td></tr>') in html
 
 
 def test_it_marks_first_bad_and_last_good_when_intervals_separate(client):
