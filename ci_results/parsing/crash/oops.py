@@ -182,7 +182,8 @@ _BUG = [
     F(r"BUG: Dentry .* still in use \([0-9]+\) \[(unmount) of ([^\]]+)\]",
       "BUG: Dentry still in use in %[1]v", alt=("BUG: Dentry still in use [%[1]v of %[2]v]",),
       no_stack_trace=True),
-    F(r"BUG: Bad page (state|map)", "BUG: Bad page %[1]v in %[2]v",
+    F(r"BUG: Bad page map", "BUG: Bad page map"),
+    F(r"BUG: Bad page (state)", "BUG: Bad page %[1]v in %[2]v",
       stack=S(*TRACE, skip=("bad_page", "free_page", "free_pcp", "free_unref", "__free_",
                             "free_pages", "release_pages", "put_page", "folio", "lru",
                             "free_frozen", "skb_release", "skb_free", "page_pool", "page_frag"))),
@@ -199,7 +200,7 @@ _BUG = [
                             "this_cpu"))),
     # "BUG: workqueue leaked lock or atomic: kworker/0:1/0x00000000/24"
     F(r"BUG: workqueue leaked lock or atomic", "BUG: workqueue leaked lock or atomic in %[1]v",
-      report=r"BUG: workqueue leaked lock or atomic(?:.*\n)+?.*last function: {{FUNC}}",
+      report=r"BUG: workqueue leaked lock or atomic(?:.*\n)+?.*last function: ([a-zA-Z0-9_]+)",
       no_stack_trace=True),
     F(r"BUG: executor-detected bug", "BUG: executor-detected bug", no_stack_trace=True),
     F(r"BUG: memory leak", "memory leak in %[1]v",
@@ -293,7 +294,9 @@ _WARNING = [
       r" (?:{{PC}} +)?{{FUNC}}",
       stack=S(r"inconsistent {[A-Z_]+} -> {[A-Z_]+} usage", r".*takes", _AT_FUNC, PARSE_STACK)),
     F(r"WARNING: suspicious RCU usage", "WARNING: suspicious RCU usage in %[2]v",
-      report=r"WARNING: suspicious RCU usage(?:.*\n)+?.*?{{SRC}}",
+      # The source line follows the header within a few lines; further away the report
+      # is interleaved with other output and its title cannot be trusted.
+      report=r"WARNING: suspicious RCU usage(?:.*\n){0,3}.*?{{SRC}}",
       stack=S(*TRACE, skip=("rcu", "kmem", "slab"))),
     # "WARNING: kernel stack regs at ffff8801b1d0fe28 in syz-executor5:4587 has bad 'bp' value"
     F(r"WARNING: kernel stack regs at [0-9a-f]+ in [^ ]* has bad '([^']+)' value",

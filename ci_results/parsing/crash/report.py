@@ -241,6 +241,9 @@ def describe(lines: list[str], oops: Oops) -> _Description | None:
         best = _Description(text[pos:eol], [], "", None, None)
         if matched_title:
             best.corrupted = "matched title but not report regexp"
+        if best.title.strip() == oops.header.strip():  # a bare "INFO:" line
+            best.title = f"{oops.header.strip()} corrupted"
+            best.corrupted = "report header without a description"
     if not best.corrupted and best.fmt is not None and best.fmt.corrupted:
         best.corrupted = "report format is marked as corrupted"
     return best
