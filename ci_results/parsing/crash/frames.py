@@ -153,6 +153,8 @@ def frame_variants(raw: str) -> list[str]:
 def _match_frame(line: str) -> re.Match[str] | None:
     if "(" not in line and "+" not in line and "." not in line:
         return None
+    if line.endswith("(unreliable)"):  # powerpc: a stale first slot, not a real caller
+        return None
     for frame_re in FRAME_RES:
         m = frame_re.search(line)
         if m:

@@ -139,8 +139,9 @@ _BUG = [
     *_KASAN,
     *_KMSAN_KCSAN_KFENCE,
     # "BUG: unable to handle kernel paging request at ffff88002bde1e40"
+    # powerpc: "BUG: Unable to handle kernel data access at 0x8000000041a25f20"
     F(r"BUG: (?:unable to handle kernel paging request|unable to handle page fault for address"
-      r"|Unable to handle kernel data access on read|Unable to handle kernel paging request)",
+      r"|Unable to handle kernel data access|Unable to handle kernel paging request)",
       "BUG: unable to handle kernel paging request in %[1]v", alt=BAD, stack=S(*RIP_TRACE)),
     # "BUG: kernel NULL pointer dereference, address: 0000000000000036" (the seed)
     F(r"BUG: (?:unable to handle kernel NULL pointer dereference|kernel NULL pointer dereference"
