@@ -90,10 +90,10 @@ def _rates(signatures: list[CrashSignature]) -> tuple[list[str], list[str]]:
     names: dict[Key, tuple[str, str]] = {}
     for r in rows:
         key = (r["kernel_id"], r["config_id"], r["reproducer_id"])
-        counts[key] = (r["c"], r["p"] + r["c"] + r["h"])
+        counts[key] = (r["c"] + r["h"], r["p"] + r["c"] + r["h"])  # failures: crash + hang
         names[key] = (r["config__name"], r["reproducer__name"])
     kernels = {k.pk: k for k in Kernel.objects.filter(pk__in={k for k, _, _ in counts})}
-    rate_lines = ["", "Crash rates (crashes / kernel results, 95% Wilson interval):"]
+    rate_lines = ["", "Failure rates (crashes and hangs / kernel results, 95% Wilson interval):"]
     by_dims: dict[tuple[str, str], list[str]] = defaultdict(list)
     verdict_lines: list[str] = []
     for key, (crashes, runs) in counts.items():

@@ -225,8 +225,11 @@ def _rollup_sums(condition: Q) -> dict[Key, tuple[int, int]]:
         .values("kernel_id", "config_id", "reproducer_id")
         .annotate(p=Sum("passes"), c=Sum("crashes"), h=Sum("hangs"))
     )
+    # Failures are crashes and hangs (a "fix" that turns a crash into a hang is no fix), out
+    # of kernel results; error and skip runs are infrastructure and never count.
     return {
-        (r["kernel_id"], r["config_id"], r["reproducer_id"]): (r["c"], r["p"] + r["c"] + r["h"])
+        (r["kernel_id"], r["config_id"], r["reproducer_id"]):
+            (r["c"] + r["h"], r["p"] + r["c"] + r["h"])
         for r in rows
     }
 
