@@ -11,6 +11,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="dashboard-healthz"),
     path("matrix/", views.matrix, name="dashboard-matrix"),
     path("crashes/", views.crash_list, name="dashboard-crashes"),
+    # Linked from crash text on thread pages (threads knows the title, not the signature).
+    path("crashes/by-title/", views.crash_by_title, name="dashboard-crash-by-title"),
     path("crashes/<int:pk>/", views.crash_detail, name="dashboard-crash"),
     path("crashes/<int:pk>/status", views.crash_status, name="dashboard-crash-status"),
     path("trends/", views.trends, name="dashboard-trends"),
