@@ -63,13 +63,27 @@ def source_fetch_gist(*, source: Source, recorder: Recorder | None = None) -> Ou
     recorder = recorder or Recorder()
     with source_check(source, recorder) as outcome:
         gist = fetch_gist(source.key, client=recorder.client, validators=validators_of(source))
+        files = gist.data.get("files") or {}
+        payload = {**gist.data, "files": {  # each file whole (read from raw_url if truncated)
+            name: {**(files.get(name) or {}), "content": text}
+            for name, text in gist.contents.items()
+        }}
         with transaction.atomic():
-            for name, text in gist.contents.items():
-                info = gist.data["files"].get(name) or {}
-                if _gist_file_store(source=source, name=name, text=text, info=info):
-                    outcome.changed.append(f"file {name} stored")
+            outcome.changed.extend(gist_store(source=source, payload=payload))
             store_validators(source, gist.validators)
     return outcome
+
+
+def gist_store(*, source: Source, payload: dict) -> list[str]:
+    """Stores a gist given in the API's shape (``files``: name -> info with the whole
+    ``content``), as fetched or as recorded (the demo); returns what changed."""
+    changed = []
+    for name, info in (payload.get("files") or {}).items():
+        if not isinstance(info, dict) or info.get("content") is None:
+            continue
+        if _gist_file_store(source=source, name=name, text=str(info["content"]), info=info):
+            changed.append(f"file {name} stored")
+    return changed
 
 
 def _gist_file_store(*, source: Source, name: str, text: str, info: dict) -> bool:
@@ -108,16 +122,29 @@ def source_fetch_commit(*, source: Source, recorder: Recorder | None = None) -> 
         data = fetched.json()
         try:
             patch = fetch_commit_patch(owner, repo, sha, client=recorder.client).text()
-            diff = _diff_of_patch(patch)
+            _diff_of_patch(patch)  # a .patch without a diff is refused here
         except errors.FetchError as exc:
-            diff = _diff_of_api(data)  # the API's per-file patches make the same diff
+            patch = ""  # the API's per-file patches make the same diff
             outcome.changed.append(f".patch unavailable ({exc}); diff taken from the API")
         with transaction.atomic():
-            commit = _commit_store(source=source, repo=f"{owner}/{repo}", data=data, diff=diff)
-            patch_statuses_refresh_for_commit(commit=commit)
+            commit = commit_store(source=source, api=data, patch=patch)
             store_validators(source, fetched.validators)
         outcome.changed.append(f"commit {commit.sha[:12]} stored (patch-id {commit.patch_id[:12]})")
     return outcome
+
+
+def commit_store(*, source: Source, api: dict, patch: str) -> Commit:
+    """Stores a commit from the commits API document and its ``.patch`` ("" when unavailable:
+    the diff is then made from the API's per-file patches), as fetched or as recorded (the
+    demo); patch statuses that depend on it are re-derived."""
+    match = COMMIT_KEY.match(source.key)
+    if match is None:
+        raise errors.FetchError(f"not a commit key: {source.key}", retryable=False)
+    diff = _diff_of_patch(patch) if patch else _diff_of_api(api)
+    commit = _commit_store(source=source, repo=f"{match['owner']}/{match['repo']}", data=api,
+                           diff=diff)
+    patch_statuses_refresh_for_commit(commit=commit)
+    return commit
 
 
 def _commit_store(*, source: Source, repo: str, data: dict, diff: str) -> Commit:
