@@ -49,3 +49,7 @@ def thread_title(subject: str) -> str:
 
 def is_synthetic_msgid(msgid: str) -> bool:
     return msgid.endswith((PLACEHOLDER_DOMAIN, SYNTHETIC_DOMAIN))
+
+
+def is_placeholder_msgid(msgid: str) -> bool:
+    return msgid.endswith(PLACEHOLDER_DOMAIN)

@@ -9,30 +9,37 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from itertools import islice
 from time import monotonic
 from typing import BinaryIO
 
 from django.db import reset_queries, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from threads.models import Message, Patch, Thread
 from threads.parsing.ancestors import find_quoted_ancestors
+from threads.parsing.crashtext import find_crash_text
 from threads.parsing.diff import find_diffs
 from threads.parsing.mbox import iter_mbox
 from threads.parsing.message import parse_message
 from threads.parsing.quotes import parse_body
 from threads.parsing.subject import parse_subject
-from threads.parsing.types import MessageParseError, ParsedMessage
+from threads.parsing.types import MessageParseError, ParsedMessage, SubjectInfo
 from threads.services import content
-from threads.services.common import clean, clean_all
-from threads.services.context import IngestContext
-from threads.services.people import PersonCache, person_get_or_create
-from threads.services.placeholders import (
-    placeholder_find_replaceable,
-    placeholder_ids_learn,
-    placeholders_create,
+from threads.services.common import (
+    DATE_TOLERANCE,
+    SYNTHETIC_DOMAIN,
+    clean,
+    clean_all,
+    is_placeholder_msgid,
+    is_synthetic_msgid,
+    names_match,
 )
+from threads.services.context import BatchFacts, IngestContext, Replaceable
+from threads.services.people import PersonCache, person_get_or_create
+from threads.services.placeholders import placeholder_ids_learn, placeholders_create
 from threads.services.series import patch_mail_record, reply_target_find, versions_link
 from threads.services.status import patches_status_refresh
 from threads.services.tree import (
@@ -98,31 +105,68 @@ def messages_ingest_mbox(
     summary, ctx, started = IngestSummary(), IngestContext(), monotonic()
     mails: Iterator[bytes] = iter_mbox(stream)
     while chunk := list(islice(mails, batch_size)):
+        parsed = [_parse_raw(raw, position=summary.total + i + 1) for i, raw in enumerate(chunk)]
         with transaction.atomic():
-            for raw in chunk:
-                _ingest_raw(ctx, summary, raw=raw, source=source, thread=thread)
+            ctx.batch = batch_facts([p for p in parsed if isinstance(p, ParsedMessage)])
+            ctx.orphan_series = None
+            for item in parsed:
+                if isinstance(item, ParsedMessage):
+                    _ingest_parsed(ctx, summary, parsed=item, source=source, thread=thread)
+                else:
+                    summary.failed.append(item)
                 if progress is not None:
                     progress(summary)
             _finish(ctx)
+        ctx.batch = None
         reset_queries()  # with DEBUG=1 Django keeps every query: keep memory flat
     summary.seconds = monotonic() - started
     return summary
 
 
-def _ingest_raw(
-    ctx: IngestContext, summary: IngestSummary, *, raw: bytes, source: str, thread: Thread | None
+def _parse_raw(raw: bytes, *, position: int) -> ParsedMessage | FailedMessage:
+    try:
+        return parse_message(raw, source="mbox", source_url=None)
+    except Exception as exc:  # any parser failure: report this mail, keep importing
+        return FailedMessage(position, "", _reason(exc))
+
+
+def batch_facts(parsed: list[ParsedMessage]) -> BatchFacts:
+    """One query for "seen before? / awaited by early replies?", one for replaceable rows."""
+    ids = list({clean(p.message_id).strip().strip("<>")[:512] for p in parsed})
+    known: dict[str, tuple[int, bool]] = {}
+    awaited: set[str] = set()
+    rows = Message.objects.filter(
+        Q(msgid__in=ids) | Q(in_reply_to__in=ids, parent__isnull=True)
+    ).values_list("pk", "msgid", "is_placeholder", "in_reply_to", "parent_id")
+    for pk, msgid, is_placeholder, in_reply_to, parent_id in rows:
+        known[msgid] = (pk, is_placeholder)
+        if parent_id is None and in_reply_to:
+            awaited.add(in_reply_to)
+    dates = [p.date for p in parsed if p.date is not None]
+    replaceables = []
+    if dates:
+        window = (min(dates) - DATE_TOLERANCE, max(dates) + DATE_TOLERANCE)
+        replaceables = [
+            Replaceable(pk, msgid, date, name or "")
+            for pk, msgid, date, name in Message.objects.filter(
+                Q(is_placeholder=True) | Q(msgid__endswith=SYNTHETIC_DOMAIN),
+                date__range=window,
+            ).values_list("pk", "msgid", "date", "author__name")
+        ]
+    return BatchFacts(known, awaited, replaceables)
+
+
+def _ingest_parsed(
+    ctx: IngestContext, summary: IngestSummary, *, parsed: ParsedMessage, source: str,
+    thread: Thread | None,
 ) -> None:
     position = summary.total + 1
-    try:
-        parsed = parse_message(raw, source="mbox", source_url=None)
-    except Exception as exc:  # any parser failure: report this mail, keep importing
-        summary.failed.append(FailedMessage(position, "", _reason(exc)))
-        return
     try:
         with transaction.atomic():  # a savepoint: one bad mail leaves the batch intact
             result = _ingest(ctx, parsed=parsed, source=source, thread=thread)
     except Exception as exc:  # the database refused it: report, keep importing
-        ctx.people = PersonCache()  # rows cached inside the rolled-back savepoint are gone
+        ctx.people, ctx.recent, ctx.pending = PersonCache(), {}, {}
+        ctx.forget_series()
         summary.failed.append(FailedMessage(position, parsed.message_id, _reason(exc)))
         return
     if result.status == "duplicate":
@@ -139,6 +183,7 @@ def _reason(exc: Exception) -> str:
 
 def _finish(ctx: IngestContext) -> None:
     """Work deferred to the end of a transaction: version links, then patch statuses."""
+    ctx.flush()
     dirty = set(ctx.dirty_patches)
     if ctx.dirty_series:
         dirty |= versions_link(series_ids=ctx.dirty_series)
@@ -162,22 +207,37 @@ def _ingest(
     msgid = clean(parsed.message_id).strip().strip("<>")[:512]
     if not msgid:
         raise MessageParseError("no Message-ID")
-    existing = Message.objects.filter(msgid=msgid).select_related("thread", "parent").first()
-    if existing is not None and not existing.is_placeholder:
+    facts = ctx.batch or batch_facts([parsed])
+    mine = facts.known.get(msgid)
+    if mine is not None and not mine[1]:
+        existing = Message.objects.select_related("thread").get(pk=mine[0])
         return IngestResult(existing, existing.thread, "duplicate")
     author = person_get_or_create(
         cache=ctx.people, name=parsed.author.name, address=parsed.author.address,
         obfuscated=parsed.author.obfuscated,
     )
-    target = existing or placeholder_find_replaceable(
-        author_name=parsed.author.name, date=parsed.date, msgid=msgid
-    )
+    target = None
+    if mine is not None:
+        target = Message.objects.select_related("thread", "parent").get(pk=mine[0])
+    else:
+        target = _replaceable(facts, author_name=parsed.author.name, date=parsed.date,
+                              msgid=msgid)
+    if target is not None:
+        ctx.flush()  # deferred rows of the row being replaced must exist to be replaced
+        facts.replaceables = [r for r in facts.replaceables if r.pk != target.pk]
     references, in_reply_to = clean_all(parsed.references), clean(parsed.in_reply_to).strip()
     chain = [i for i in chain_ids(references=references, in_reply_to=in_reply_to) if i != msgid]
     subject, body = clean(parsed.subject), clean(parsed.body)
-    thread, parent = thread_resolve(
-        msgid=msgid, ancestors=chain, subject=subject, given=thread, near=target
+    thread, parent, merged = thread_resolve(
+        msgid=msgid, ancestors=chain, subject=subject, given=thread, near=target,
+        recent=ctx.recent,
     )
+    info = parse_subject(subject)
+    is_patch_mail = info.is_patch and not info.is_reply
+    about_patch, about_version = (None, None) if is_patch_mail else reply_target_find(
+        ctx=ctx, parent=parent, info=info
+    )
+    crash_texts = find_crash_text(body)
     fields = {
         "thread": thread, "parent": parent, "depth": parent.depth + 1 if parent else 0,
         "in_reply_to": in_reply_to[:512], "references": references, "author": author,
@@ -186,7 +246,8 @@ def _ingest(
         "change_id": clean(parsed.change_id)[:255], "is_placeholder": False,
         "placeholder_source": None, "placeholder_depth": None, "source": source,
         "source_url": clean(parsed.source_url)[:2000], "fetched_at": timezone.now(),
-        "parse_warnings": clean_all(parsed.parse_warnings),
+        "parse_warnings": clean_all(parsed.parse_warnings), "about_patch_id": about_patch,
+        "about_version_id": about_version, "has_crash_text": bool(crash_texts),
     }
     if target is not None:
         content.content_forget(message=target)  # the real mail's content replaces it
@@ -197,32 +258,64 @@ def _ingest(
         message, status = target, "replaced"
     else:
         message, status = Message.objects.create(msgid=msgid, **fields), "new"
-    orphans = orphans_attach(message=message)
-    if orphans or status == "replaced":
+    attached = msgid in facts.awaited and bool(orphans_attach(message=message))
+    facts.awaited.discard(msgid)
+    if message.parent_id is None and in_reply_to:
+        facts.awaited.add(in_reply_to)
+    moved = attached or status == "replaced"
+    if moved:
         depths_recompute(top=message)
-    placeholders = _place(ctx, message=message, body=body, chain=chain)
+    if merged or moved:
+        ctx.recent.clear()  # rows moved under the cache's feet
+    ctx.dirty_patches.update([about_patch] if about_patch else [])
+    ctx.dirty_versions.update([about_version] if about_version else [])
+    created = _place(ctx, message=message, body=body, chain=chain, info=info,
+                     is_patch_mail=is_patch_mail, had_orphans=attached)
+    for placeholder in created:
+        facts.known[placeholder.msgid] = (placeholder.pk, True)
+        name = placeholder.author.name if placeholder.author else ""
+        facts.replaceables.append(
+            Replaceable(placeholder.pk, placeholder.msgid, placeholder.date, name)
+        )
+    ctx.defer(content.crash_text_rows(message=message, found=crash_texts))
     thread_touch(thread=thread, message=message)
-    return IngestResult(message, thread, status, placeholders)
+    ctx.remember(message)
+    return IngestResult(message, thread, status, len(created))
 
 
-def _place(ctx: IngestContext, *, message: Message, body: str, chain: list[str]) -> int:
-    """Series and what a reply answers, placeholders from quotes, then the mail's content."""
-    info = parse_subject(message.subject)
+def _replaceable(
+    facts: BatchFacts, *, author_name: str, date: datetime | None, msgid: str
+) -> Message | None:
+    """A placeholder (or a mail read without Message-ID) this real mail stands for."""
+    if date is None or not author_name or is_synthetic_msgid(msgid):
+        return None
+    for r in sorted(facts.replaceables, key=lambda r: not is_placeholder_msgid(r.msgid)):
+        if r.date is not None and abs(r.date - date) <= DATE_TOLERANCE and names_match(
+            r.author_name, author_name
+        ):
+            return Message.objects.select_related("author", "thread", "parent").get(pk=r.pk)
+    return None
+
+
+def _place(
+    ctx: IngestContext, *, message: Message, body: str, chain: list[str], info: SubjectInfo,
+    is_patch_mail: bool, had_orphans: bool,
+) -> list[Message]:
+    """The series of a patch mail, placeholders from quotes, then the mail's content."""
     diffs = find_diffs(body)
     patch = None
-    if info.is_patch and not info.is_reply:
+    if is_patch_mail:
         own = next((d.patch_id for d in diffs if d.quote_depth == 0), "")
-        patch = patch_mail_record(
+        patch, version = patch_mail_record(
             ctx=ctx, message=message, info=info, author=message.author,
             change_id=message.change_id, patch_id=own[:64], chain=chain,
+            had_orphans=had_orphans,
         )
-    else:
-        about_patch, about_version = reply_target_find(ctx=ctx, message=message, info=info)
-        if about_patch or about_version:
-            message.about_patch_id, message.about_version_id = about_patch, about_version
-            message.save(update_fields=["about_patch", "about_version"])
-            ctx.dirty_patches.update([about_patch] if about_patch else [])
-            ctx.dirty_versions.update([about_version] if about_version else [])
+        # A patch mail "answers" its own patch, a cover letter its version: replies below
+        # them then know what they answer from their parent alone.
+        message.about_patch_id = patch.pk if patch else None
+        message.about_version_id = None if patch else version.pk
+        message.save(update_fields=["about_patch", "about_version"])
     created = []
     if message.parent_id is None:
         ancestors = find_quoted_ancestors(body)
@@ -230,15 +323,15 @@ def _place(ctx: IngestContext, *, message: Message, body: str, chain: list[str])
             created = placeholders_create(
                 message=message, ancestors=ancestors, chain=chain, people=ctx.people
             )
-    elif chain:
-        placeholder_ids_learn(message=message, chain=chain)
-    content.diffs_store(message=message, diffs=diffs)
-    content.trailers_store(
+            ctx.recent.clear()
+    elif chain and message.parent.is_placeholder:
+        for placeholder in placeholder_ids_learn(message=message, chain=chain):
+            if ctx.batch is not None:
+                ctx.batch.known[placeholder.msgid] = (placeholder.pk, True)
+    ctx.defer(content.diff_rows(message=message, diffs=diffs))
+    ctx.defer(content.trailer_rows(
         message=message, body=body, patch=patch, about_patch_id=message.about_patch_id,
-        about_version_id=message.about_version_id,
-    )
-    content.links_store(message=message, body=body)
-    if content.crash_texts_store(message=message, body=body):
-        message.has_crash_text = True
-        message.save(update_fields=["has_crash_text"])
-    return len(created)
+        about_version_id=None if patch else message.about_version_id,
+    ))
+    ctx.defer(content.link_rows(message=message, body=body))
+    return created

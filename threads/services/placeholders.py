@@ -8,14 +8,12 @@ later mail's References named it, else by author name + date of the attribution 
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
 
 from threads.models import Message
 from threads.parsing.types import QuotedAncestor
 from threads.services.common import (
     DATE_TOLERANCE,
     PLACEHOLDER_DOMAIN,
-    SYNTHETIC_DOMAIN,
     clean,
     is_synthetic_msgid,
     names_match,
@@ -27,27 +25,6 @@ from threads.services.tree import depths_recompute
 def placeholder_msgid(*, quoted_by: str, depth: int) -> str:
     digest = hashlib.sha1(quoted_by.encode("utf-8", "replace")).hexdigest()[:20]
     return f"quote-{depth}-{digest}{PLACEHOLDER_DOMAIN}"
-
-
-def placeholder_find_replaceable(
-    *, author_name: str, date: datetime | None, msgid: str
-) -> Message | None:
-    """A row with a made-up Message-ID that this real mail (author, date) stands for: a
-    placeholder, or a mail read without its Message-ID (the copied text of an lkml page)."""
-    if date is None or not author_name or is_synthetic_msgid(msgid):
-        return None
-    window = (date - DATE_TOLERANCE, date + DATE_TOLERANCE)
-    related = ("author", "thread", "parent")
-    placeholders = Message.objects.filter(is_placeholder=True, date__range=window)
-    anonymous = Message.objects.filter(
-        is_placeholder=False, date__range=window, msgid__endswith=SYNTHETIC_DOMAIN
-    )
-    for query in (placeholders, anonymous):
-        for candidate in query.select_related(*related)[:50]:
-            author = candidate.author.name if candidate.author else ""
-            if is_synthetic_msgid(candidate.msgid) and names_match(author, author_name):
-                return candidate
-    return None
 
 
 def _known_ancestor(*, thread_id: int, ancestor: QuotedAncestor) -> Message | None:
@@ -113,9 +90,9 @@ def placeholders_create(
     return created
 
 
-def placeholder_ids_learn(*, message: Message, chain: list[str]) -> int:
+def placeholder_ids_learn(*, message: Message, chain: list[str]) -> list[Message]:
     """Placeholders above a real message take the Message-IDs its References give them."""
-    learned, node = 0, message
+    learned, node = [], message
     for msgid in chain:
         parent = Message.objects.filter(pk=node.parent_id).first() if node.parent_id else None
         if parent is None:
@@ -124,7 +101,7 @@ def placeholder_ids_learn(*, message: Message, chain: list[str]) -> int:
             if not Message.objects.filter(msgid=msgid).exists():
                 parent.msgid = msgid
                 parent.save(update_fields=["msgid"])
-                learned += 1
+                learned.append(parent)
         elif parent.msgid != msgid:
             break  # the tree above is not the chain References describe
         node = parent

@@ -9,14 +9,34 @@ from threads.services.context import IngestContext
 
 
 def series_find_or_create(
-    *, info: SubjectInfo, author: Person | None, change_id: str
+    *, ctx: IngestContext, info: SubjectInfo, author: Person | None, change_id: str
 ) -> Series:
     """v1 -> v2 -> ... are one Series: by change-id when present, else subject family + author."""
     address = author.address if author else ""
     family = series_family_key(info, address)[:1024]
+    keys = [f"change:{change_id}"[:1024]] if change_id else []
+    keys.append(f"family:{family}"[:1024])
+    series = next((ctx.series[k] for k in keys if k in ctx.series), None)
+    if series is None:
+        series = _series_lookup(ctx=ctx, info=info, author=author, change_id=change_id,
+                                family=family, key=keys[0])
+    if change_id and not series.change_id:
+        series.change_id = change_id
+        series.save(update_fields=["change_id", "updated_at"])
+    if author is None:
+        ctx.orphan_series = True
+    for key in keys:
+        ctx.series[key] = series
+    return series
+
+
+def _series_lookup(
+    *, ctx: IngestContext, info: SubjectInfo, author: Person | None, change_id: str,
+    family: str, key: str,
+) -> Series:
     series = Series.objects.filter(change_id=change_id).first() if change_id else None
     series = series or Series.objects.filter(family_key=family).order_by("pk").first()
-    if series is None and author is not None:
+    if series is None and author is not None and _orphan_series_exist(ctx):
         # Known so far only from replies' subjects ("Re: [PATCH v4 05/11] ..."): adopt it.
         orphan_key = series_family_key(info, "")
         series = Series.objects.filter(family_key=orphan_key, author__isnull=True).first()
@@ -24,26 +44,34 @@ def series_find_or_create(
             series.author, series.family_key = author, family
             series.save(update_fields=["author", "family_key", "updated_at"])
     if series is None:
-        key = f"change:{change_id}" if change_id else f"family:{family}"
         series, _ = Series.objects.get_or_create(
-            key=key[:1024],
+            key=key,
             defaults={"family_key": family, "change_id": change_id, "name": info.name,
                       "author": author},
         )
-    if change_id and not series.change_id:
-        series.change_id = change_id
-        series.save(update_fields=["change_id", "updated_at"])
     return series
+
+
+def _orphan_series_exist(ctx: IngestContext) -> bool:
+    if ctx.orphan_series is None:
+        ctx.orphan_series = Series.objects.filter(author__isnull=True).exists()
+    return ctx.orphan_series
 
 
 def version_find_or_create(
     *, ctx: IngestContext, series: Series, info: SubjectInfo, message: Message | None
 ) -> SeriesVersion:
-    version, created = SeriesVersion.objects.get_or_create(
-        series=series, version=info.version,
-        defaults={"name": info.name, "total": info.total, "prefixes": list(info.prefixes),
-                  "date": message.date if message else None},
-    )
+    version = ctx.versions.get((series.pk, info.version))
+    created = False
+    if version is None:
+        version, created = SeriesVersion.objects.get_or_create(
+            series=series, version=info.version,
+            defaults={"name": info.name, "total": info.total, "prefixes": list(info.prefixes),
+                      "date": message.date if message else None},
+        )
+        if len(ctx.versions) > 2_000:
+            ctx.versions.clear()  # bounded
+        ctx.versions[(series.pk, info.version)] = version
     changed = []
     if info.total and not version.total:
         version.total = info.total
@@ -67,26 +95,34 @@ def patch_find_or_create(*, version: SeriesVersion, number: int, name: str) -> P
 
 def patch_mail_record(
     *, ctx: IngestContext, message: Message, info: SubjectInfo, author: Person | None,
-    change_id: str, patch_id: str, chain: list[str],
-) -> Patch | None:
+    change_id: str, patch_id: str, chain: list[str], had_orphans: bool = False,
+) -> tuple[Patch | None, SeriesVersion]:
     """A ``[PATCH vN k/M]`` mail: the cover letter (k = 0) or patch k of version N.
 
     A patch sent in reply to a cover letter (or, chained, to an earlier patch) belongs to that
     version whatever its own subject says; otherwise the subject family decides.
     """
-    version = _version_from_chain(chain=chain, info=info)
+    version = _version_from_chain(ctx=ctx, parent=message.parent, chain=chain, info=info)
     if version is None:
-        series = series_find_or_create(info=info, author=author, change_id=change_id)
+        series = series_find_or_create(ctx=ctx, info=info, author=author, change_id=change_id)
         version = version_find_or_create(ctx=ctx, series=series, info=info, message=message)
     if info.number == 0:
         if version.cover_id is None:
             version.cover = message
             version.save(update_fields=["cover"])
-        _adopt_early_patches(ctx=ctx, cover=message, version=version)
+        if had_orphans:
+            _adopt_early_patches(ctx=ctx, cover=message, version=version)
         ctx.dirty_versions.add(version.pk)
-        return None
-    patch = patch_find_or_create(version=version, number=info.number or 1, name=info.name)
-    _absorb_subject_only_patch(ctx=ctx, patch=patch, info=info)
+        return None, version
+    patch, created = Patch.objects.get_or_create(
+        series_version=version, number=info.number or 1,
+        defaults={"name": info.name, "message": message, "patch_id": patch_id},
+    )
+    if _orphan_series_exist(ctx):
+        _absorb_subject_only_patch(ctx=ctx, patch=patch, info=info)
+    ctx.dirty_patches.add(patch.pk)
+    if created:
+        return patch, version
     fields = {"name": info.name}
     if patch.message_id is None:
         fields["message"] = message
@@ -96,19 +132,24 @@ def patch_mail_record(
         setattr(patch, attr, value)
     patch.save(update_fields=list(fields))
     ctx.dirty_patches.add(patch.pk)
-    return patch
+    return patch, version
 
 
 def _absorb_subject_only_patch(*, ctx: IngestContext, patch: Patch, info: SubjectInfo) -> None:
     """A patch known so far only from replies' subjects becomes this real one."""
+    orphans = list(Series.objects.filter(
+        family_key=series_family_key(info, ""), author__isnull=True
+    ).values_list("pk", flat=True))
+    if not orphans:
+        return
     ghost = Patch.objects.filter(
-        series_version__series__author__isnull=True,
-        series_version__series__family_key=series_family_key(info, ""),
-        series_version__version=info.version, number=patch.number, message__isnull=True,
+        series_version__series_id__in=orphans, series_version__version=info.version,
+        number=patch.number, message__isnull=True,
     ).exclude(pk=patch.pk).select_related("series_version").first()
     if ghost is None:
         return
     Message.objects.filter(about_patch=ghost).update(about_patch=patch)
+    ctx.recent.clear()
     Trailer.objects.filter(patch=ghost).update(patch=patch)
     version = ghost.series_version
     ghost.delete()
@@ -119,6 +160,8 @@ def _drop_if_empty(*, ctx: IngestContext, version: SeriesVersion) -> None:
     if version.patches.exists() or version.cover_id is not None:
         return
     Message.objects.filter(about_version=version).update(about_version=None)
+    ctx.forget_series()
+    ctx.recent.clear()
     series_id = version.series_id
     version.delete()
     if not SeriesVersion.objects.filter(series_id=series_id).exists():
@@ -126,7 +169,21 @@ def _drop_if_empty(*, ctx: IngestContext, version: SeriesVersion) -> None:
         ctx.dirty_series.discard(series_id)
 
 
-def _version_from_chain(*, chain: list[str], info: SubjectInfo) -> SeriesVersion | None:
+def _version_from_chain(
+    *, ctx: IngestContext, parent: Message | None, chain: list[str], info: SubjectInfo
+) -> SeriesVersion | None:
+    """The version of the cover letter (or earlier patch) this patch mail answers."""
+    if parent is not None:
+        if parent.about_version_id:
+            version = next(
+                (v for v in ctx.versions.values() if v.pk == parent.about_version_id), None
+            ) or SeriesVersion.objects.get(pk=parent.about_version_id)
+        elif parent.about_patch_id:
+            version = Patch.objects.select_related("series_version").get(
+                pk=parent.about_patch_id).series_version
+        else:
+            return None
+        return version if version.version == info.version else None
     if not chain:
         return None
     version = SeriesVersion.objects.filter(cover__msgid__in=chain, version=info.version).first()
@@ -154,22 +211,12 @@ def _adopt_early_patches(*, ctx: IngestContext, cover: Message, version: SeriesV
 
 
 def reply_target_find(
-    *, ctx: IngestContext, message: Message, info: SubjectInfo
+    *, ctx: IngestContext, parent: Message | None, info: SubjectInfo
 ) -> tuple[int | None, int | None]:
     """What a reply answers: (patch pk, version pk of a cover letter), from its parent, else
     from its own subject ("Re: [PATCH v4 05/11] ..." names patch 5 of version 4)."""
-    parent = message.parent
-    if parent is not None:
-        patch_pk = Patch.objects.filter(message_id=parent.pk).values_list("pk", flat=True).first()
-        if patch_pk:
-            return patch_pk, None
-        version_pk = (
-            SeriesVersion.objects.filter(cover_id=parent.pk).values_list("pk", flat=True).first()
-        )
-        if version_pk:
-            return None, version_pk
-        if parent.about_patch_id or parent.about_version_id:
-            return parent.about_patch_id, parent.about_version_id
+    if parent is not None and (parent.about_patch_id or parent.about_version_id):
+        return parent.about_patch_id, parent.about_version_id
     if not info.is_patch:
         return None, None
     known = Patch.objects.filter(
@@ -180,7 +227,7 @@ def reply_target_find(
     wanted = f"|{normalise_name(info.name)}"
     series = Series.objects.filter(family_key__endswith=wanted).order_by("pk").first()
     if series is None:
-        series = series_find_or_create(info=info, author=None, change_id="")
+        series = series_find_or_create(ctx=ctx, info=info, author=None, change_id="")
     version = version_find_or_create(ctx=ctx, series=series, info=info, message=None)
     if info.number == 0:
         return None, version.pk

@@ -68,6 +68,7 @@ def patch_status_derive(*, patch: Patch, check_commits: bool = True) -> Derived:
     replies = list(
         Message.objects.filter(Q(about_patch=patch) | Q(about_version=version))
         .exclude(author_id=author_id if author_id else -1)
+        .exclude(pk__in=[pk for pk in (patch.message_id, version.cover_id) if pk])
         .order_by("date", "pk")
         .only("msgid", "new_text", "is_placeholder", "author_id")
     )

@@ -17,12 +17,18 @@ def chain_ids(*, references: list[str], in_reply_to: str) -> list[str]:
 
 def thread_resolve(
     *, msgid: str, ancestors: list[str], subject: str, given: Thread | None,
-    near: Message | None,
-) -> tuple[Thread, Message | None]:
-    """The thread a message joins and its known parent; other threads it links are merged.
+    near: Message | None, recent: dict[str, Message] | None = None,
+) -> tuple[Thread, Message | None, bool]:
+    """The thread a message joins, its known parent, and whether threads were merged.
 
     ``ancestors`` is nearest first. ``near`` is a placeholder being replaced (already placed).
+    ``recent`` caches messages stored by the same run (with their thread loaded).
     """
+    cached = recent.get(ancestors[0]) if recent and ancestors else None
+    if cached is not None and given is None and near is None:
+        # Invariant: when the parent is known, any thread rooted above it was merged into
+        # the parent's thread when the parent (or that root) arrived.
+        return cached.thread, cached, False
     known = {
         m.msgid: m for m in Message.objects.filter(msgid__in=ancestors).select_related("thread")
     }
@@ -35,25 +41,26 @@ def thread_resolve(
     if near is not None:
         candidates.append(near.thread)
     candidates.extend(known[i].thread for i in ancestors if i in known)
-    roots = [msgid, *ancestors]
-    candidates.extend(Thread.objects.filter(root_msgid__in=roots).order_by("pk"))
+    if parent is None or given is not None or near is not None:
+        roots = [msgid, *ancestors]
+        candidates.extend(Thread.objects.filter(root_msgid__in=roots).order_by("pk"))
     if not candidates:
         root = ancestors[-1] if ancestors else msgid
         thread, _ = Thread.objects.get_or_create(
             root_msgid=root, defaults={"subject": thread_title(subject)[:2000]}
         )
-        return thread, parent
-    thread = candidates[0]
+        return thread, parent, False
+    thread, merged = candidates[0], False
     for other in candidates[1:]:
         if other.pk != thread.pk:
-            threads_merge(into=thread, other=other)
-    return thread, parent
+            merged = threads_merge(into=thread, other=other) or merged
+    return thread, parent, merged
 
 
-def threads_merge(*, into: Thread, other: Thread) -> None:
+def threads_merge(*, into: Thread, other: Thread) -> bool:
     """Move everything of ``other`` into ``into``; keeps the tracking and demo flags."""
     if other.pk == into.pk or not Thread.objects.filter(pk=other.pk).exists():
-        return
+        return False
     Message.objects.filter(thread=other).update(thread=into)
     Source.objects.filter(thread=other).update(thread=into)
     changed = []
@@ -66,6 +73,7 @@ def threads_merge(*, into: Thread, other: Thread) -> None:
     if changed:
         into.save(update_fields=changed)
     other.delete()
+    return True
 
 
 def orphans_attach(*, message: Message) -> list[Message]:
