@@ -43,11 +43,12 @@ def next_report(
     text: str, pos: int, suppressed: bool | None = None, scanner: OopsScanner | None = None
 ) -> tuple[CrashReport, int] | None:
     """The first report at or after ``pos`` and where to look for the one after it."""
-    found = (scanner or OopsScanner(text)).first(pos)
+    scanner = scanner or OopsScanner(text)
+    found = scanner.first(pos)
     if found is None:
         return None
     oops, begin, end = found
-    report, next_pos = parse_one(text, oops, begin, end)
+    report, next_pos = parse_one(text, oops, begin, end, scanner)
     panicked = text.find(_PANIC, begin, begin + 2_000_000) != -1
     report = dataclasses.replace(
         report, panicked=panicked,

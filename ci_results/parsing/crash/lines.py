@@ -11,7 +11,6 @@ when several CPUs print at once.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 CONSOLE = "console"
 
@@ -30,19 +29,6 @@ _CONSOLE_RE = re.compile(
 
 # "Apr 30 10:38:04 debian12-xfs-reflink-4k kernel: " (the seed: journalctl -k output).
 _SYSLOG_RE = re.compile(r"[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d [\w.-]{1,64} kernel: ")
-
-
-def iter_lines(text: str, start: int = 0) -> Iterator[tuple[int, int]]:
-    """Yield (begin, end) of each line from ``start``; ``end`` excludes the newline."""
-    n = len(text)
-    pos = start
-    find = text.find
-    while pos < n:
-        nl = find("\n", pos)
-        if nl == -1:
-            nl = n
-        yield pos, nl
-        pos = nl + 1
 
 
 def clean_line(line: str) -> tuple[str, str]:

@@ -9,7 +9,7 @@ from ..types import CrashReport
 from .corrupted import find_corruption
 from .frames import find_frames, find_guilty_frame, frame_variants
 from .kernel import find_kernel_info
-from .lines import CONSOLE, MAX_LINE, clean_line, is_questionable, iter_lines
+from .lines import CONSOLE, MAX_LINE, clean_line, is_questionable
 from .oops import LINUX_OOPSES, Format, Oops
 from .title import clean_frame, clean_title, find_crash_type
 
@@ -125,7 +125,36 @@ class _Cut:
     next_start: int  # where to look for the next report
 
 
-def _cut_report(text: str, start: int, context: str, questionable: bool) -> _Cut:
+# One console line: optional syslog header, "host login: ", printk-dropped note, "<6>",
+# "[   60.002464]" and "[ T2148]" (see lines.py); matched line by line over the report.
+_LINE_RE = re.compile(
+    r"^(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d [\w.-]{1,64} kernel: )?"
+    r"(?:[\w.-]{1,64} login: )?"
+    r"(?:(?:\*\* \d{1,9} printk messages dropped \*\* )?(?:<\d{1,3}>)?"
+    r"(\[ {0,20}\d{1,9}\.\d{1,9}\])(?:\[ {0,20}([TC]\d{1,9})\])? ?)?"
+    r"([^\n]*)",
+    re.M,
+)
+
+
+# Log lines after the start of the next report that still belong to this one's text.
+_KEEP_AFTER_SECOND = 200
+
+
+def _second_report(scanner: OopsScanner, after: int) -> int:
+    """Start of the next line that begins another report, or -1."""
+    while True:
+        found = scanner.first(after)
+        if found is None:
+            return -1
+        if _is_second_report(scanner.text[found[1]:min(found[2], found[1] + MAX_LINE)]):
+            return found[1]
+        after = found[2] + 1
+
+
+def _cut_report(
+    text: str, start: int, context: str, questionable: bool, scanner: OopsScanner | None = None
+) -> _Cut:
     prefix: list[str] = []
     # Walk back a bounded number of lines for the prefix.
     back = start
@@ -137,6 +166,9 @@ def _cut_report(text: str, start: int, context: str, questionable: bool) -> _Cut
         if ctx == context and stripped and (questionable or not is_questionable(stripped)):
             prefix.insert(0, stripped)
         back = b
+    first_end = text.find("\n", start)
+    second_at = -1 if first_end == -1 else _second_report(scanner or OopsScanner(text),
+                                                          first_end + 1)
     lines: list[str] = []
     title_lines = 0
     second = 0
@@ -144,16 +176,27 @@ def _cut_report(text: str, start: int, context: str, questionable: bool) -> _Cut
     skip_text = False
     end = len(text)
     chars = 0
-    for k, (b, e) in enumerate(iter_lines(text, start)):
-        raw = text[b:e] if e - b <= MAX_LINE else text[b:b + MAX_LINE]
-        ctx, stripped = clean_line(raw)
-        is_oops_line = k == 0
-        if not is_oops_line and not second and _is_second_report(raw):
+    check_questionable = not questionable and context
+    stop_at = MAX_REPORT_LINES * 4
+    for k, m in enumerate(_LINE_RE.finditer(text, start)):
+        b = m.start()
+        if k > stop_at:
+            # Past the next report: its lines only matter to the corrupted check for a
+            # while; stopping keeps a log with many reports linear.
+            end = b
+            break
+        stripped = m.group(3)
+        if len(stripped) > MAX_LINE:
+            stripped = stripped[:MAX_LINE]
+        if stripped.endswith("\r"):
+            stripped = stripped.rstrip("\r")
+        ctx = m.group(2) or (CONSOLE if m.group(1) else "")
+        if k and b == second_at:
             second = b
             if context in ("", CONSOLE) or ctx == context:
                 title_lines = len(lines)
-        if not is_oops_line and (ctx != context or (not questionable and context
-                                                    and is_questionable(stripped))):
+            stop_at = k + _KEEP_AFTER_SECOND
+        if k and (ctx != context or (check_questionable and is_questionable(stripped))):
             if k > MAX_REPORT_LINES:
                 end = b
                 break
@@ -170,7 +213,7 @@ def _cut_report(text: str, start: int, context: str, questionable: bool) -> _Cut
                 title_lines = len(lines)
         chars += len(stripped)
         if text_lines > MAX_REPORT_LINES or chars > MAX_REPORT_CHARS:
-            end = e
+            end = m.end()
             break
     next_start = second if second else end
     return _Cut(lines, prefix, title_lines, second or end, next_start)
@@ -249,11 +292,13 @@ def describe(lines: list[str], oops: Oops) -> _Description | None:
     return best
 
 
-def parse_one(text: str, oops: Oops, begin: int, line_end: int) -> tuple[CrashReport, int]:
+def parse_one(
+    text: str, oops: Oops, begin: int, line_end: int, scanner: OopsScanner | None = None
+) -> tuple[CrashReport, int]:
     """Describe the report that starts at ``begin``; return it and where to search next."""
     context, _ = clean_line(text[begin:min(line_end, begin + MAX_LINE)])
     for questionable in (False, True):
-        cut = _cut_report(text, begin, context, questionable)
+        cut = _cut_report(text, begin, context, questionable, scanner)
         desc = describe(cut.lines[: max(cut.title_lines, 1)], oops)
         if desc is None:
             desc = describe(cut.lines, oops)
