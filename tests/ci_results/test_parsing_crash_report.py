@@ -89,3 +89,19 @@ def test_it_marks_a_report_without_a_stack_corrupted():
     report = parse_log(text).reports[0]
     assert report.title == "WARNING in corrupted"
     assert report.corrupted and report.corrupted_reason
+
+
+@pytest.mark.parametrize(
+    ("line", "is_crash"),
+    [
+        ("WARNING: at least 2 GiB of memory is recommended", False),
+        ("WARNING: possibly stale lock file", False),
+        ("[  1.0] WARNING: at net/core/dev.c:2042 skb_warn_bad_offload+0x1/0x2()", True),
+        ("[  1.0] WARNING: possible circular locking dependency detected", True),
+        ("[  1.0] WARNING: fs/jfs/jfs_dmap.c:2867 at dbAdjTree+0x454/0x4e0, CPU#0: jfs/112",
+         True),
+        ("[  1.0] audit: type=1400 audit(1.1:2): comm=\"BUG: x\" name=\"WARNING: y\"", False),
+    ],
+)
+def test_it_tells_kernel_warnings_from_user_space_ones(line, is_crash):
+    assert contains_crash(line + "\n") is is_crash

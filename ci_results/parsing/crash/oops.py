@@ -332,7 +332,8 @@ _WARNING_SUPPRESS = _c(
     r"[a-zA-Z]WARNING:",  # "DWARNING:" inside a word
     # Anything that is none of the kernel's own WARNING forms is user space talking:
     # "WARNING: apt does not have a stable CLI interface. Use with caution in scripts."
-    r"WARNING: (?!CPU: |at |\[|[\w./-]+:\d+ at |possible |suspicious |inconsistent |bad unlock"
+    r"WARNING: (?!CPU: |at [\w./-]+:\d+|\[.*?\] [\w./-]+:\d+ at |[\w./-]+:\d+ at "
+    r"|possible (?:circular|recursive|irq)|suspicious |inconsistent |bad unlock"
     r"|held lock|kernel stack|Nested lock|lock held|.*still has locks held|.*-safe -> .*-unsafe"
     r"|[a-z0-9 ]+ USB support|.* at [\w./-]+:\d+ )",
 )
