@@ -117,6 +117,7 @@ SKIP_PATTERNS = (
     "^__stack_depot", "^stack_depot", "^__switch_to", "^unwind_backtrace",
     # Generic helpers seen on top of real bugs in syzbot reports.
     "^usb_kill_urb", "^usb_kill_anchored_urbs", "^usb_control_msg", "^usb_submit_urb",
+    "^usb_start_wait_urb", "^usb_bulk_msg", "^usb_interrupt_msg",
     "^device_remove_file", "^tty_unregister_device", "^crc16", "^crc_itu_t", "^crc32",
     "^strnstr", "^strstr", "^klist_next", "^hex_dump_to_buffer", "^__do_kernel_fault",
     "^do_page_fault", "^do_translation_fault", "^do_mem_abort", "^el1_abort", "^el1h_64_sync",

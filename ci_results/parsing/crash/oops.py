@@ -227,6 +227,9 @@ _BUG = [
       "BUG: %[1]v", no_stack_trace=True),
 ]
 
+_USB_SKIP = ("usb_submit_urb", "usb_start_wait_urb", "usb_bulk_msg", "usb_interrupt_msg",
+             "usb_control_msg", "usb_hcd_submit_urb")
+
 _WARNING = [
     F(r"WARNING: .*lib/debugobjects\.c.* (?:debug_print|debug_check)",
       "WARNING: ODEBUG bug in %[1]v",
@@ -256,6 +259,13 @@ _WARNING = [
       stack=S(*TRACE, skip=("kmalloc", "krealloc", "slab", "kmem"))),
     F(r"WARNING: .*mm/vmalloc\.c.*__vmalloc_node", "WARNING: zero-size vmalloc in %[1]v",
       stack=S(*TRACE, skip=("vmalloc",))),
+    # "WARNING: CPU: 0 PID: 5 at drivers/usb/core/urb.c:471 usb_submit_urb+0x1e1/0x1240":
+    # titled by the driver that submitted the bad URB, "WARNING in submit_rx_urb/usb_submit_urb".
+    *(
+        F(r"WARNING: " + head + r"usb_submit_urb", "WARNING in %[2]v/usb_submit_urb",
+          stack=S(*RIP_TRACE, skip=_USB_SKIP))
+        for head in (r".* at {{SRC}} ", r"(?:\[.*?\] )?{{SRC}} at ")
+    ),
     # Since 6.17: "WARNING: fs/jfs/jfs_dmap.c:2867 at dbAdjTree+0x454/0x4e0, CPU#0: jfsCommit/112",
     # optionally with the condition:
     # "WARNING: [time_after(jiffies, timeout)] io_uring/io_uring.c:3026 at io_ring_exit_work+0x44c"
