@@ -175,3 +175,37 @@ def test_it_reports_progress_for_each_message():
     seen = []
     ingest_file("0001-series-v1-v2-reviews.mbox", progress=lambda s: seen.append(s.total))
     assert seen == [1, 2, 3, 4, 5, 6, 7]
+
+
+@pytest.fixture
+def refuse_msgid():
+    """A real database refusal: a trigger that aborts the insert of one Message-ID."""
+    from django.db import connection
+
+    def install(msgid: str) -> None:
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute(
+                    "CREATE TRIGGER refuse BEFORE INSERT ON threads_message "
+                    f"WHEN NEW.msgid = '{msgid}' BEGIN SELECT RAISE(ABORT, 'refused'); END"
+                )
+            else:
+                cursor.execute(
+                    "CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN "
+                    f"IF NEW.msgid = '{msgid}' THEN RAISE EXCEPTION 'refused'; END IF; "
+                    "RETURN NEW; END $$ LANGUAGE plpgsql"
+                )
+                cursor.execute("CREATE TRIGGER refuse BEFORE INSERT ON threads_message "
+                               "FOR EACH ROW EXECUTE FUNCTION refuse()")
+
+    return install
+
+
+def test_it_skips_a_mail_the_database_refuses_and_keeps_the_rest_of_the_batch(refuse_msgid):
+    refuse_msgid("Zgq1234-willy@casper.infradead.org")
+    summary = ingest_file("0001-series-v1-v2-reviews.mbox")
+    assert (summary.new, len(summary.failed)) == (6, 1)
+    assert summary.failed[0].msgid == "Zgq1234-willy@casper.infradead.org"
+    assert "refused" in summary.failed[0].reason
+    assert Message.objects.count() == 6
+    assert Patch.objects.get(number=1, series_version__version=1).status == "superseded"

@@ -106,21 +106,42 @@ def messages_ingest_mbox(
     mails: Iterator[bytes] = iter_mbox(stream)
     while chunk := list(islice(mails, batch_size)):
         parsed = [_parse_raw(raw, position=summary.total + i + 1) for i, raw in enumerate(chunk)]
-        with transaction.atomic():
-            ctx.batch = batch_facts([p for p in parsed if isinstance(p, ParsedMessage)])
-            ctx.orphan_series = None
-            for item in parsed:
-                if isinstance(item, ParsedMessage):
-                    _ingest_parsed(ctx, summary, parsed=item, source=source, thread=thread)
-                else:
-                    summary.failed.append(item)
-                if progress is not None:
-                    progress(summary)
-            _finish(ctx)
-        ctx.batch = None
+        counts = (summary.new, summary.duplicate, summary.replaced, len(summary.failed))
+        try:
+            _ingest_batch(ctx, summary, parsed, source=source, thread=thread,
+                          progress=progress, savepoints=False)
+        except Exception:  # one mail broke the batch (rolled back): redo it, skipping that one
+            summary.new, summary.duplicate, summary.replaced = counts[:3]
+            del summary.failed[counts[3]:]
+            ctx = IngestContext()
+            _ingest_batch(ctx, summary, parsed, source=source, thread=thread,
+                          progress=progress, savepoints=True)
         reset_queries()  # with DEBUG=1 Django keeps every query: keep memory flat
     summary.seconds = monotonic() - started
     return summary
+
+
+def _ingest_batch(
+    ctx: IngestContext, summary: IngestSummary, parsed: list[ParsedMessage | FailedMessage],
+    *, source: str, thread: Thread | None, progress: Callable[[IngestSummary], None] | None,
+    savepoints: bool,
+) -> None:
+    """One transaction. Without savepoints (the fast way) any error aborts the batch;
+    with a savepoint per mail (the retry) a refused mail is reported and skipped."""
+    with transaction.atomic():
+        ctx.batch = batch_facts([p for p in parsed if isinstance(p, ParsedMessage)])
+        ctx.orphan_series = None
+        for item in parsed:
+            if isinstance(item, FailedMessage):
+                summary.failed.append(item)
+            elif savepoints:
+                _ingest_parsed(ctx, summary, parsed=item, source=source, thread=thread)
+            else:
+                _count(summary, _ingest(ctx, parsed=item, source=source, thread=thread))
+            if progress is not None:
+                progress(summary)
+        _finish(ctx)
+    ctx.batch = None
 
 
 def _parse_raw(raw: bytes, *, position: int) -> ParsedMessage | FailedMessage:
@@ -169,6 +190,10 @@ def _ingest_parsed(
         ctx.forget_series()
         summary.failed.append(FailedMessage(position, parsed.message_id, _reason(exc)))
         return
+    _count(summary, result)
+
+
+def _count(summary: IngestSummary, result: IngestResult) -> None:
     if result.status == "duplicate":
         summary.duplicate += 1
     elif result.status == "replaced":

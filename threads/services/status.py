@@ -35,7 +35,11 @@ class Derived:
     evidence: tuple[str, ...]
 
 
-def patch_status_derive(*, patch: Patch, check_commits: bool = True) -> Derived:
+def patch_status_derive(
+    *, patch: Patch, check_commits: bool = True, trailers: list[Trailer] | None = None,
+    replies: list[Message] | None = None,
+) -> Derived:
+    """The status of one patch; ``trailers``/``replies`` of its version when prefetched."""
     version = patch.series_version
     own = patch.message
     author_id = own.author_id if own else None
@@ -51,12 +55,13 @@ def patch_status_derive(*, patch: Patch, check_commits: bool = True) -> Derived:
         mail = newer.cover or Message.objects.filter(patch__series_version=newer).first()
         return Derived(S.SUPERSEDED, f"superseded by v{newer.version}",
                        (mail.msgid,) if mail else ())
-    trailers = list(
-        Trailer.objects.filter(Q(patch=patch) | Q(series_version=version, patch__isnull=True))
-        .exclude(message_id=own.pk if own else None)
-        .select_related("message")
-        .order_by("message__date", "pk")
-    )
+    if trailers is None:
+        trailers = list(_trailers(Q(patch=patch) | Q(series_version=version, patch__isnull=True)))
+    trailers = [
+        t for t in trailers
+        if (t.patch_id == patch.pk or (t.patch_id is None and t.series_version_id == version.pk))
+        and t.message_id != (own.pk if own else None)
+    ]
     naks = [t for t in trailers if t.kind == "Nacked-by"]
     if naks:
         return Derived(S.CHANGES_REQUESTED, "; ".join(f"Nacked-by: {t.value}" for t in naks),
@@ -65,13 +70,14 @@ def patch_status_derive(*, patch: Patch, check_commits: bool = True) -> Derived:
     if reviews:
         return Derived(S.REVIEWED, "; ".join(f"{t.kind}: {t.value}" for t in reviews),
                        _ids(t.message for t in reviews))
-    replies = list(
-        Message.objects.filter(Q(about_patch=patch) | Q(about_version=version))
-        .exclude(author_id=author_id if author_id else -1)
-        .exclude(pk__in=[pk for pk in (patch.message_id, version.cover_id) if pk])
-        .order_by("date", "pk")
-        .only("msgid", "new_text", "is_placeholder", "author_id")
-    )
+    if replies is None:
+        replies = list(_replies(Q(about_patch=patch) | Q(about_version=version)))
+    mine = {pk for pk in (patch.message_id, version.cover_id) if pk}
+    replies = [
+        m for m in replies
+        if (m.about_patch_id == patch.pk or m.about_version_id == version.pk)
+        and m.pk not in mine and (author_id is None or m.author_id != author_id)
+    ]
     asking = [m for m in replies if _ASKS_FOR_CHANGES.search(m.new_text or "")]
     if asking:
         return Derived(S.CHANGES_REQUESTED, f"{len(asking)} reply(ies) ask for changes",
@@ -80,6 +86,17 @@ def patch_status_derive(*, patch: Patch, check_commits: bool = True) -> Derived:
         return Derived(S.UNDER_REVIEW, f"{len(replies)} reply(ies), no review trailer yet",
                        _ids(replies))
     return Derived(S.NEW, "no replies yet", (own.msgid,) if own else ())
+
+
+def _trailers(query: Q):
+    return Trailer.objects.filter(query).select_related("message").order_by("message__date",
+                                                                             "pk")
+
+
+def _replies(query: Q):
+    return Message.objects.filter(query).order_by("date", "pk").only(
+        "msgid", "new_text", "is_placeholder", "author_id", "about_patch_id", "about_version_id"
+    )
 
 
 def _ids(messages: Iterable[Message]) -> tuple[str, ...]:
@@ -98,25 +115,37 @@ def _applied_commit(patch: Patch) -> Commit | None:
 
 
 def patches_status_refresh(*, patch_ids: Iterable[int]) -> int:
-    """Re-derives the status of these patches; returns how many changed."""
-    changed = 0
+    """Re-derives the status of these patches; returns how many changed.
+
+    Three queries for the lot (patches, trailers, replies), one UPDATE per 500 changed.
+    """
     has_commits = Commit.objects.exists()
-    patches = Patch.objects.filter(pk__in=list(patch_ids)).select_related(
+    patches = list(Patch.objects.filter(pk__in=list(patch_ids)).select_related(
         "series_version__superseded_by__cover", "message"
-    )
+    ))
+    if not patches:
+        return 0
+    pks = [p.pk for p in patches]
+    versions = {p.series_version_id for p in patches}
+    scope = Q(patch_id__in=pks) | Q(series_version_id__in=versions, patch__isnull=True)
+    trailers = list(_trailers(scope))
+    replies = list(_replies(Q(about_patch_id__in=pks) | Q(about_version_id__in=versions)))
+    changed, now = [], timezone.now()
     for patch in patches:
-        derived = patch_status_derive(patch=patch, check_commits=has_commits)
+        derived = patch_status_derive(patch=patch, check_commits=has_commits,
+                                      trailers=trailers, replies=replies)
         evidence = list(derived.evidence)
-        if (patch.status, patch.status_reason, patch.status_evidence) == (
+        if (patch.status, patch.status_reason, patch.status_evidence) != (
             derived.status, derived.reason, evidence
         ):
-            continue
-        patch.status, patch.status_reason = derived.status, derived.reason
-        patch.status_evidence, patch.status_updated_at = evidence, timezone.now()
-        patch.save(update_fields=["status", "status_reason", "status_evidence",
-                                  "status_updated_at"])
-        changed += 1
-    return changed
+            patch.status, patch.status_reason = derived.status, derived.reason
+            patch.status_evidence, patch.status_updated_at = evidence, now
+            changed.append(patch)
+    Patch.objects.bulk_update(
+        changed, ["status", "status_reason", "status_evidence", "status_updated_at"],
+        batch_size=500,
+    )
+    return len(changed)
 
 
 def patch_statuses_refresh_for_commit(*, commit: Commit) -> int:
