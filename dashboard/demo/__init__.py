@@ -10,6 +10,7 @@ from importlib import import_module
 # Module paths of the demo parts, loaded in this order.
 PARTS: list[str] = [
     "dashboard.demo.threads",
+    "dashboard.demo.artifacts",  # the seed's gists and commit: needs the seed thread
 ]
 
 
