@@ -18,7 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ci_results.parsing.crash import parse_log
 
-FIELDS = ("crash", "title", "alt_titles", "type", "corrupted", "suppressed", "panicked", "frame")
+FIELDS = ("crash", "title", "alt_titles", "type", "corrupted", "suppressed", "panicked", "frame",
+          "report")
 
 
 def expected(case: dict) -> dict:
@@ -31,6 +32,7 @@ def expected(case: dict) -> dict:
         "suppressed": bool(case.get("suppressed")),
         "panicked": bool(case.get("panicked")),
         "frame": case.get("frame"),
+        "report": case.get("expected_report"),
     }
 
 
@@ -38,7 +40,8 @@ def actual(log: str) -> dict:
     analysis = parse_log(log)
     if not analysis.reports:
         return {"crash": False, "title": None, "alt_titles": [], "type": "UNKNOWN",
-                "corrupted": False, "suppressed": False, "panicked": False, "frame": None}
+                "corrupted": False, "suppressed": False, "panicked": False, "frame": None,
+                "report": None}
     rep = analysis.reports[0]
     return {
         "crash": True,
@@ -49,6 +52,7 @@ def actual(log: str) -> dict:
         "suppressed": rep.suppressed,
         "panicked": rep.panicked,
         "frame": rep.guilty_frame,
+        "report": rep.report,
     }
 
 
@@ -69,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         exp, got = expected(case), actual(case["log"])
         wrong = []
         for field in FIELDS:
-            if field == "frame" and exp["frame"] is None:
+            if field in ("frame", "report") and exp[field] is None:
                 continue
             if field in ("alt_titles", "type", "corrupted", "suppressed", "panicked") and \
                     not exp["crash"]:
@@ -93,11 +97,12 @@ def main(argv: list[str] | None = None) -> int:
         shown += 1
         print(f"--- case {name}: wrong {', '.join(wrong)}")
         for field in wrong:
-            print(f"    {field}: expected {exp[field]!r}")
-            print(f"    {' ' * len(field)}  actual   {got[field]!r}")
+            print(f"    {field}: expected {repr(exp[field])[:400]}")
+            print(f"    {' ' * len(field)}  actual   {repr(got[field])[:400]}")
     labels = {"crash": "crash detected", "title": "title exact", "alt_titles": "alt titles",
               "type": "type", "corrupted": "corrupted", "suppressed": "suppressed",
-              "panicked": "panicked", "frame": "frame (where given)"}
+              "panicked": "panicked", "frame": "frame (where given)",
+              "report": "report text (where given)"}
     for field in FIELDS[2:]:
         print(f"{labels[field]:>20}: {right[field] / max(total[field], 1):.3f} "
               f"({right[field]}/{total[field]})")
