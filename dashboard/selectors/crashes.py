@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, Min
 
-from ci_results.models import CrashReport, CrashSignature, SignatureEvent
-from dashboard.selectors.common import kernel_sort_key
+from ci_results.models import Config, CrashReport, CrashSignature, Kernel, SignatureEvent
+from dashboard.selectors.common import kernel_key
 from dashboard.selectors.crash_sightings import (
     REPORT_RELATED,
     Sighting,
@@ -53,28 +53,32 @@ class SignatureDetail:
     threads: list[Thread] = field(default_factory=list)
 
 
-def _lines(rows: list[dict], key: str, name: str) -> list[CountLine]:
-    return [CountLine(r[name], r[key], r["n"], r["first"], r["last"]) for r in rows]
+def _lines(rows: list[dict], key: str, names: dict[int, str]) -> list[CountLine]:
+    """Sum (kernel, config) rows over one of the two."""
+    merged: dict[int, list] = {}
+    for r in rows:
+        line = merged.setdefault(r[key], [0, r["first"], r["last"]])
+        line[0] += r["n"]
+        line[1], line[2] = min(line[1], r["first"]), max(line[2], r["last"])
+    return [CountLine(names[pk], pk, n, first, last) for pk, (n, first, last) in merged.items()]
 
 
 def signature_detail(pk: int) -> SignatureDetail:
-    """8 queries whatever the number of reports: the counts are indexed GROUP BYs."""
+    """8 queries whatever the number of reports; the counts are one GROUP BY (kernel, config)
+    over the signature's reports, summed both ways here."""
     sig = CrashSignature.objects.select_related("duplicate_of").get(pk=pk)
     events = list(SignatureEvent.objects.filter(signature=sig)
                   .select_related("user", "duplicate_of").order_by("at", "id"))
     reports = CrashReport.objects.filter(signature=sig)
-    aggregates = {"n": Count("id"), "first": Min("seen_at"), "last": Max("seen_at")}
-    per_kernel = list(reports.filter(run__isnull=False)
-                      .values("run__kernel_id", "run__kernel__version", "run__kernel__label",
-                              "run__kernel__tag")
-                      .annotate(**aggregates).order_by())
-    for row in per_kernel:
-        row["name"] = (row["run__kernel__label"] or row["run__kernel__tag"]
-                       or row["run__kernel__version"])
-    per_kernel.sort(key=lambda r: kernel_sort_key(r["run__kernel__version"], r["name"]))
-    per_config = list(reports.filter(run__isnull=False)
-                      .values("run__config_id", "run__config__name")
-                      .annotate(**aggregates).order_by("run__config__name"))
+    cells = list(reports.filter(run__isnull=False)
+                 .values("run__kernel_id", "run__config_id")
+                 .annotate(n=Count("id"), first=Min("seen_at"), last=Max("seen_at")).order_by())
+    kernels = Kernel.objects.in_bulk({r["run__kernel_id"] for r in cells})
+    configs = Config.objects.in_bulk({r["run__config_id"] for r in cells})
+    per_kernel = _lines(cells, "run__kernel_id", {k: v.display_name for k, v in kernels.items()})
+    per_kernel.sort(key=lambda line: kernel_key(kernels[line.pk]))
+    per_config = _lines(cells, "run__config_id", {k: v.name for k, v in configs.items()})
+    per_config.sort(key=lambda line: line.name)
     representative = None
     if sig.representative_id:
         representative = (CrashReport.objects.select_related("run")
@@ -87,8 +91,7 @@ def signature_detail(pk: int) -> SignatureDetail:
     sightings = crash_sightings(mail_reports)  # one more query: messages linking the gists
     return SignatureDetail(
         signature=sig, events=events,
-        per_kernel=_lines(per_kernel, "run__kernel_id", "name"),
-        per_config=_lines(per_config, "run__config_id", "run__config__name"),
+        per_kernel=per_kernel, per_config=per_config,
         representative=representative, recent=recent, mail_reports=mail_reports,
         sightings=sightings, threads=sighting_threads(sightings),
     )

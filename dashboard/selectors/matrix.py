@@ -42,11 +42,6 @@ class Matrix:
                 for row in self.rows]
 
 
-def _add(a: OutcomeCounts, b: OutcomeCounts) -> OutcomeCounts:
-    return OutcomeCounts(a.passes + b.passes, a.crashes + b.crashes, a.hangs + b.hangs,
-                         a.errors + b.errors, a.skips + b.skips)
-
-
 def _sort(lines: list[Line], sort: str, name_key) -> list[Line]:
     reverse = sort.startswith("-")
     what = sort.lstrip("-")
@@ -69,15 +64,19 @@ def results_matrix(
     sums = list(rows.values("kernel_id", "config_id").annotate(**ROLLUP_SUMS).order_by())
     kernels = Kernel.objects.in_bulk({r["kernel_id"] for r in sums})
     configs = Config.objects.in_bulk({r["config_id"] for r in sums})
-    row_lines = {pk: Line(k) for pk, k in kernels.items()}
-    col_lines = {pk: Line(c) for pk, c in configs.items()}
+    row_sums = {pk: [0] * 5 for pk in kernels}
+    col_sums = {pk: [0] * 5 for pk in configs}
     cells: dict[tuple[int, int], Cell] = {}
     for r in sums:
         counts = counts_of(r)
         k, c = r["kernel_id"], r["config_id"]
         cells[(k, c)] = Cell(kernels[k], configs[c], counts, counts.failure_rate())
-        row_lines[k].counts = _add(row_lines[k].counts, counts)
-        col_lines[c].counts = _add(col_lines[c].counts, counts)
+        for total in (row_sums[k], col_sums[c]):
+            for i, n in enumerate((counts.passes, counts.crashes, counts.hangs, counts.errors,
+                                   counts.skips)):
+                total[i] += n
+    row_lines = {pk: Line(kernels[pk], OutcomeCounts(*n)) for pk, n in row_sums.items()}
+    col_lines = {pk: Line(configs[pk], OutcomeCounts(*n)) for pk, n in col_sums.items()}
     row_sort = row_sort if row_sort in SORTS else "name"
     col_sort = col_sort if col_sort in SORTS else "name"
     return Matrix(

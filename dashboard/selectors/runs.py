@@ -47,10 +47,11 @@ def parse_cursor(value: str | None) -> tuple[datetime, int] | None:
 
 
 def runs_page(flt: RunFilter, *, cursor: str | None = None, size: int = PAGE_SIZE) -> RunPage:
-    """Newest first; ``cursor`` continues after the last run of the previous page.
+    """Newest first; ``cursor`` continues after the last run of the previous page. One query.
 
     Ordered by (started_at, id) so the indexes on (kernel, config, reproducer, started_at),
-    (outcome, started_at) and (started_at) serve it; one query (signature: a join).
+    (outcome, started_at) and (started_at) serve it. With a signature, the order is that of
+    its reports' ``seen_at`` (a run's start), walking the (signature, seen_at) index instead.
     """
     runs = Run.objects.select_related("kernel", "config", "reproducer", "origin")
     for name in FILTERS:
@@ -59,14 +60,16 @@ def runs_page(flt: RunFilter, *, cursor: str | None = None, size: int = PAGE_SIZ
             runs = runs.filter(**{f"{name}_id": value})
     if flt.outcome:
         runs = runs.filter(outcome=flt.outcome)
+    started_field, order = "started_at", ("-started_at", "-id")
     if flt.signature is not None:
-        runs = runs.filter(pk__in=CrashReport.objects.filter(signature_id=flt.signature)
-                           .values("run_id"))
+        runs = runs.filter(crash_reports__signature_id=flt.signature)
+        started_field, order = "crash_reports__seen_at", ("-crash_reports__seen_at", "-id")
     after = parse_cursor(cursor)
     if after is not None:
         started, pk = after
-        runs = runs.filter(Q(started_at__lt=started) | Q(started_at=started, pk__lt=pk))
-    found = list(runs.order_by("-started_at", "-id")[: size + 1])
+        runs = runs.filter(Q(**{f"{started_field}__lt": started})
+                           | Q(**{started_field: started, "pk__lt": pk}))
+    found = list(dict.fromkeys(runs.order_by(*order)[: size + 1]))  # a run may hold 2 reports
     more = len(found) > size
     found = found[:size]
     return RunPage(found, _cursor(found[-1]) if more and found else None)

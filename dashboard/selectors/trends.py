@@ -43,9 +43,10 @@ def _sum(a: OutcomeCounts, b: OutcomeCounts) -> OutcomeCounts:
 
 def trends(*, reproducer_id: int | None = None, config_id: int | None = None,
            days: int = DEFAULT_DAYS) -> Trends:
-    """Rates by week (days bucketed so each point has enough runs), by kernel, runs per day.
+    """Rates by week (days bucketed so each point has enough runs), by kernel, runs per day,
+    all over the ``days`` up to the newest rollup day.
 
-    5 queries: the newest day, three GROUP BYs on rollups, the kernels and configs named.
+    5 queries: the newest day, two GROUP BYs on the window's rollups, kernels and configs.
     """
     rows = Rollup.objects.all()
     if reproducer_id is not None:
@@ -58,7 +59,7 @@ def trends(*, reproducer_id: int | None = None, config_id: int | None = None,
     since = until - timedelta(days=days - 1)
     window = rows.filter(day__gte=since)
     by_day_config = list(window.values("day", "config_id").annotate(**ROLLUP_SUMS).order_by())
-    by_kernel_config = list(rows.values("kernel_id", "config_id").annotate(**ROLLUP_SUMS)
+    by_kernel_config = list(window.values("kernel_id", "config_id").annotate(**ROLLUP_SUMS)
                             .order_by())
     configs = Config.objects.in_bulk({r["config_id"] for r in by_kernel_config}
                                      | {r["config_id"] for r in by_day_config})

@@ -14,10 +14,12 @@ def _data(settings, tmp_path):
                     author="Pankaj Raghav", address="p.raghav@samsung.com")
 
 
-def test_it_finds_messages_by_subject_and_author(client):
+def test_it_finds_threads_by_subject_and_messages_by_author(client):
     results = client.get("/search/", {"q": "split a folio"}).context["results"]
-    assert [m.msgid for m in results.messages] == ["v4-5@kernel.org"]
+    assert [t.root_msgid for t in results.threads] == ["v4-5@kernel.org"]
     results = client.get("/search/", {"q": "raghav"}).context["results"]
+    assert [m.msgid for m in results.messages] == ["v4-5@kernel.org"]
+    results = client.get("/search/", {"q": "P.Raghav@samsung.com"}).context["results"]
     assert [m.msgid for m in results.messages] == ["v4-5@kernel.org"]
 
 
