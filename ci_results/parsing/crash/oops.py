@@ -305,9 +305,10 @@ _WARNING = [
       r" (?:{{PC}} +)?{{FUNC}}",
       stack=S(r"inconsistent {[A-Z_]+} -> {[A-Z_]+} usage", r".*takes", _AT_FUNC, PARSE_STACK)),
     F(r"WARNING: suspicious RCU usage", "WARNING: suspicious RCU usage in %[2]v",
-      # The source line follows the header within a few lines; further away the report
-      # is interleaved with other output and its title cannot be trusted.
-      report=r"WARNING: suspicious RCU usage(?:.*\n){0,3}.*?{{SRC}}",
+      # The source line ("net/ipv6/route.c:1550 suspicious rcu_dereference_protected()
+      # usage!") follows within a few lines; further away, other output is interleaved
+      # and the title cannot be trusted.
+      report=r"WARNING: suspicious RCU usage(?:.*\n){0,4}.*?{{SRC}}",
       stack=S(*TRACE, skip=("rcu", "kmem", "slab"))),
     # "WARNING: kernel stack regs at ffff8801b1d0fe28 in syz-executor5:4587 has bad 'bp' value"
     F(r"WARNING: kernel stack regs at [0-9a-f]+ in [^ ]* has bad '([^']+)' value",
