@@ -1,0 +1,61 @@
+"""Table building blocks: a report start (``Oops``), its title formats (``Format``).
+
+A ``Format`` has a title regex, an optional regex over the whole report that captures the
+title's arguments, a Go-like format (``%[1]v`` is the first argument; the guilty frame,
+when the format has a stack, is the last one), alternative title formats, and flags.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..frames import CALL_TRACE, PARSE_STACK, RIP_FRAME, StackFmt, compile_re
+
+
+@dataclass(frozen=True)
+class Format:
+    title: re.Pattern[str]
+    fmt: str
+    report: re.Pattern[str] | None = None
+    alt: tuple[str, ...] = ()
+    stack: StackFmt | None = None
+    no_stack_trace: bool = False
+    corrupted: bool = False
+
+
+@dataclass(frozen=True)
+class Oops:
+    header: str
+    formats: tuple[Format, ...]
+    suppressions: tuple[re.Pattern[str], ...] = ()
+
+
+def F(title: str, fmt: str, **kw: object) -> Format:
+    report = kw.pop("report", None)
+    return Format(
+        title=compile_re(title),
+        fmt=fmt,
+        report=compile_re(report) if isinstance(report, str) else None,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def S(*parts: re.Pattern[str] | str, **kw: object) -> StackFmt:
+    compiled = tuple(p if isinstance(p, re.Pattern) else compile_re(p) for p in parts)
+    parts2 = kw.pop("parts2", ())
+    kw["parts2"] = tuple(p if isinstance(p, re.Pattern) else compile_re(p) for p in parts2)
+    return StackFmt(parts=compiled, **kw)  # type: ignore[arg-type]
+
+
+TRACE = (CALL_TRACE, PARSE_STACK)
+RIP_TRACE = (RIP_FRAME, CALL_TRACE, PARSE_STACK)
+BAD = ("bad-access in %[1]v",)
+AT_FUNC = "at: (?:{{PC}} +)?{{FUNC}}"
+
+
+def c(*patterns: str) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p) for p in patterns)
+
+
+# "BUG: KASAN: use-after-free in aead_recvmsg+0x1758/0x1bc0 ... Read of size 8 at addr"
