@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -10,7 +11,7 @@ from ci_results.models import CrashReport, CrashSignature, ReclassifyEvent
 from ci_results.services.crashtexts import crash_texts_classify
 from threads.models import CrashText, GistFile, Source
 from threads.parsing.hypermail import parse_hypermail_text
-from threads.services.ingest import message_ingest
+from threads.services.ingest import message_ingest, messages_ingest_mbox
 
 SEED_TITLE = "BUG: unable to handle kernel NULL pointer dereference in filemap_get_folios_tag"
 # One WARNING as a kernel prints it (a different signature from the seed's).
@@ -121,3 +122,15 @@ def test_it_counts_the_first_and_last_mail_that_showed_a_crash(db):
     signature = CrashSignature.objects.get()
     assert (signature.first_seen, signature.last_seen, signature.report_count) == (early, late, 2)
 
+
+
+def test_it_classifies_crash_text_of_an_mbox_import_on_commit(django_capture_on_commit_callbacks):
+    mbox = Path(__file__).resolve().parent.parent / "fixtures" / "upstream" / \
+        "0001-lore-thread-seed.mbox"
+    with django_capture_on_commit_callbacks(execute=True), mbox.open("rb") as stream:
+        messages_ingest_mbox(stream=stream, source="lore")
+    texts = CrashText.objects.all()
+    assert texts and not texts.filter(classified_at__isnull=True).exists()
+    seed_texts = texts.filter(title=SEED_TITLE).count()
+    assert seed_texts >= 1
+    assert CrashSignature.objects.get(title=SEED_TITLE).report_count == seed_texts
