@@ -80,6 +80,7 @@ def find_reports(text: str) -> list[CrashReport]:
 
 
 def analyse(reports: list[CrashReport], kernel: KernelInfo | None = None) -> LogAnalysis:
+    """The log's answer from its reports (the first one's kernel describes the log)."""
     if not reports:
         return LogAnalysis(contains_crash=False, kernel=kernel or KernelInfo())
     return LogAnalysis(

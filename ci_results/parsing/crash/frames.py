@@ -137,6 +137,7 @@ SKIP_PATTERNS = (
 
 @lru_cache(maxsize=256)
 def skip_regex(extra: tuple[str, ...]) -> re.Pattern[str]:
+    """The never-guilty functions plus a report kind's own (``("refcount",)``) as one regex."""
     return re.compile("|".join(SKIP_PATTERNS + extra))
 
 
@@ -179,6 +180,7 @@ def is_stack_start(line: str) -> bool:
 
 
 def is_frame(line: str) -> bool:
+    """``" ip6_fragment+0x1052/0x2d80"`` -> True; ``"RSP: 0018:ffff..."`` -> False."""
     return _FRAME_RES_RE.search(line) is not None
 
 
