@@ -109,3 +109,10 @@ def test_it_reports_a_changed_feed_layout(upstream, httpserver):
 def test_it_escapes_slashes_in_message_ids(settings):
     settings.LORE_BASE_URL = "https://lore.kernel.org"
     assert lore.message_url("a/b@c", "raw") == "https://lore.kernel.org/all/a%2Fb@c/raw"
+
+
+def test_it_names_the_list_lore_redirected_to(settings):
+    settings.LORE_BASE_URL = "https://lore.kernel.org"
+    assert lore.inbox_of(f"https://lore.kernel.org/linux-mm/{SEED_MSGID}/t.atom") == "linux-mm"
+    assert lore.inbox_of(f"https://lore.kernel.org/all/{SEED_MSGID}/") == "all"
+    assert lore.inbox_of("https://example.org/x/") == "all"

@@ -49,15 +49,30 @@ def fetch_raw_message(msgid: str, *, client: HttpClient | None = None) -> Fetche
 
 def fetch_thread_feed(
     msgid: str, *, client: HttpClient | None = None, validators: Validators | None = None,
+    inbox: str = "all",
 ) -> Fetched:
-    """The thread's Atom feed; with stored validators, NotModified when nothing was added."""
-    fetched = (client or HttpClient()).get(message_url(msgid, "t.atom"), validators=validators)
+    """The thread's Atom feed; with stored validators, NotModified when nothing was added.
+
+    ``inbox`` is the list lore redirected to last time (see ``inbox_of``): asking there
+    directly saves the redirect.
+    """
+    fetched = (client or HttpClient()).get(message_url(msgid, "t.atom", inbox=inbox),
+                                           validators=validators)
     if b"<feed" not in fetched.content[:4096]:
         raise _html_error(fetched, "an Atom feed") if looks_like_html(fetched.content) else (
             errors.BadContent(f"{fetched.url} did not answer an Atom feed (layout changed?)",
                               url=fetched.url, status=fetched.status)
         )
     return fetched
+
+
+def inbox_of(url: str) -> str:
+    """``"linux-mm"`` for ``<LORE_BASE_URL>/linux-mm/<msgid>/t.atom``; "all" otherwise."""
+    base = settings.LORE_BASE_URL + "/"
+    if not url.startswith(base):
+        return "all"
+    name = url[len(base):].split("/", 1)[0]
+    return name if name and name.replace("-", "").replace(".", "").isalnum() else "all"
 
 
 def search_query_since(*, subjects: list[str], since: datetime) -> str:

@@ -58,13 +58,15 @@ def lore_thread_refresh(
 ) -> Outcome:
     with source_check(source, recorder, now=now) as outcome:
         feed = lore.fetch_thread_feed(source.key, client=recorder.client,
-                                      validators=validators_of(source))
+                                      validators=validators_of(source),
+                                      inbox=lore.inbox_of(source.url))
         since = (source.last_success_at or now - FIRST_SEARCH_WINDOW) - SEARCH_MARGIN
         found = lore.fetch_new_since(subjects=thread_subjects(thread=thread), since=since,
                                      client=recorder.client)
         new = replies_ingest(thread=thread, mbox=found.content)
         outcome.changed.append(f"{new} new message{'s' * (new != 1)}")
         store_validators(source, feed.validators)
+        source.url = feed.url[:2000]  # the list lore redirected to: no redirect next time
     return outcome
 
 
