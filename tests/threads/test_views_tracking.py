@@ -62,3 +62,11 @@ def test_it_shows_each_source_with_its_error(upstream):
     assert "HTTP 404" in html and "not modified" not in html
     seed = thread.messages.get(msgid=SEED_MSGID)
     assert message_seen_in(message=seed)[0][0] == "lore.kernel.org"
+
+
+def test_it_shows_a_failed_gist_on_the_thread_page(client, upstream):
+    upstream.server.expect_request(f"/api/gists/{GIST_CRASH}").respond_with_data(b"", status=410)
+    upstream.serve_seed()
+    thread = thread_track(url_or_msgid=SEED_MSGID)
+    page = client.get(f"/threads/{thread.pk}/").content.decode()
+    assert "fetch failed" in page and "is gone (HTTP 410)" in page
