@@ -9,7 +9,8 @@ from datetime import datetime
 from django.db import DatabaseError, models, transaction
 
 from threads import seams
-from threads.models import CrashText, Link, Message, Series, SeriesVersion
+from threads.models import CrashText, Link, Message, Series, SeriesVersion, Thread
+from threads.services.bulk import rows_update
 from threads.services.people import PersonCache
 
 logger = logging.getLogger(__name__)
@@ -33,6 +34,7 @@ class BatchFacts:
     known: dict[str, tuple[int, bool]]  # msgid -> (pk, is_placeholder)
     awaited: set[str]  # Message-IDs that stored parentless replies name in In-Reply-To
     replaceables: list[Replaceable]  # in the batch's date span
+    roots: dict[str, Thread] = field(default_factory=dict)  # threads by root Message-ID
 
 
 @dataclass
@@ -50,6 +52,9 @@ class IngestContext:
     orphan_series: bool | None = None  # do series known only from replies exist?
     # Rows written in bulk at the end of the batch (trailers, diffs, links, crash texts).
     pending: dict[type[models.Model], list[models.Model]] = field(default_factory=dict)
+    about_updates: list[Message] = field(default_factory=list)  # patch mails and covers
+    fresh_versions: set[int] = field(default_factory=set)  # created by this run
+    taken: set[tuple[int, int]] = field(default_factory=set)  # (version pk, patch number)
 
     def remember(self, message: Message) -> None:
         if len(self.recent) >= _RECENT_LIMIT:
@@ -63,6 +68,8 @@ class IngestContext:
     def forget_series(self) -> None:  # after rows were deleted or moved
         self.series.clear()
         self.versions.clear()
+        self.fresh_versions.clear()
+        self.taken.clear()
 
     def defer(self, rows: list[models.Model]) -> None:
         for row in rows:
@@ -79,6 +86,9 @@ class IngestContext:
             created = _insert(model, rows)
             if model is CrashText:  # classified by ci_results once this commits
                 seams.crash_texts_created(row.pk for row in created)
+        about, self.about_updates = self.about_updates, []
+        if about:
+            rows_update(Message, about, ["about_patch", "about_version"])
 
 
 def _insert(model: type[models.Model], rows: list[models.Model]) -> list[models.Model]:

@@ -7,7 +7,7 @@ again.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -134,12 +134,3 @@ def store_validators(source: Source, validators: Validators) -> None:
     source.etag = validators.etag[:512]
     source.last_modified = validators.last_modified[:128]
 
-
-def run_checks(checks: list[tuple[Source, Callable[[Outcome], None]]], recorder: Recorder,
-               *, now: datetime) -> list[Outcome]:
-    outcomes = []
-    for source, check in checks:
-        with source_check(source, recorder, now=now) as outcome:
-            check(outcome)
-        outcomes.append(outcome)
-    return outcomes

@@ -174,7 +174,12 @@ def batch_facts(parsed: list[ParsedMessage]) -> BatchFacts:
                 date__range=window,
             ).values_list("pk", "msgid", "date", "author__name")
         ]
-    return BatchFacts(known, awaited, replaceables)
+    roots = {}
+    wanted = list({i for p in parsed for i in (p.message_id, *p.references) if i})
+    for start in range(0, len(wanted), 5000):
+        part = wanted[start:start + 5000]
+        roots.update((t.root_msgid, t) for t in Thread.objects.filter(root_msgid__in=part))
+    return BatchFacts(known, awaited, replaceables, roots)
 
 
 def _ingest_parsed(
@@ -255,7 +260,7 @@ def _ingest(
     subject, body = clean(parsed.subject), clean(parsed.body)
     thread, parent, merged = thread_resolve(
         msgid=msgid, ancestors=chain, subject=subject, given=thread, near=target,
-        recent=ctx.recent,
+        recent=ctx.recent, roots=facts.roots,
     )
     info = parse_subject(subject)
     is_patch_mail = info.is_patch and not info.is_reply
@@ -340,7 +345,7 @@ def _place(
         # them then know what they answer from their parent alone.
         message.about_patch_id = patch.pk if patch else None
         message.about_version_id = None if patch else version.pk
-        message.save(update_fields=["about_patch", "about_version"])
+        ctx.about_updates.append(message)  # written in bulk with the batch
     created = []
     if message.parent_id is None:
         ancestors = find_quoted_ancestors(body)

@@ -83,13 +83,17 @@ def version_find_or_create(
         version.save(update_fields=changed)
     if created:
         ctx.dirty_series.add(series.pk)
+        ctx.fresh_versions.add(version.pk)
     return version
 
 
-def patch_find_or_create(*, version: SeriesVersion, number: int, name: str) -> Patch:
+def patch_find_or_create(
+    *, ctx: IngestContext, version: SeriesVersion, number: int, name: str
+) -> Patch:
     patch, _ = Patch.objects.get_or_create(
         series_version=version, number=number, defaults={"name": name}
     )
+    ctx.taken.add((version.pk, number))
     return patch
 
 
@@ -114,10 +118,19 @@ def patch_mail_record(
             _adopt_early_patches(ctx=ctx, cover=message, version=version)
         ctx.dirty_versions.add(version.pk)
         return None, version
-    patch, created = Patch.objects.get_or_create(
-        series_version=version, number=info.number or 1,
-        defaults={"name": info.name, "message": message, "patch_id": patch_id},
-    )
+    number = info.number or 1
+    if version.pk in ctx.fresh_versions and (version.pk, number) not in ctx.taken:
+        # This run created the version: nobody else can have filed this number in it.
+        patch, created = Patch.objects.create(
+            series_version=version, number=number, name=info.name, message=message,
+            patch_id=patch_id,
+        ), True
+    else:
+        patch, created = Patch.objects.get_or_create(
+            series_version=version, number=number,
+            defaults={"name": info.name, "message": message, "patch_id": patch_id},
+        )
+    ctx.taken.add((version.pk, number))
     if _orphan_series_exist(ctx):
         _absorb_subject_only_patch(ctx=ctx, patch=patch, info=info)
     ctx.dirty_patches.add(patch.pk)
@@ -148,6 +161,7 @@ def _absorb_subject_only_patch(*, ctx: IngestContext, patch: Patch, info: Subjec
     ).exclude(pk=patch.pk).select_related("series_version").first()
     if ghost is None:
         return
+    ctx.flush()  # pending rows may point at the ghost
     Message.objects.filter(about_patch=ghost).update(about_patch=patch)
     ctx.recent.clear()
     Trailer.objects.filter(patch=ghost).update(patch=patch)
@@ -231,7 +245,8 @@ def reply_target_find(
     version = version_find_or_create(ctx=ctx, series=series, info=info, message=None)
     if info.number == 0:
         return None, version.pk
-    return patch_find_or_create(version=version, number=info.number or 1, name=info.name).pk, None
+    patch = patch_find_or_create(ctx=ctx, version=version, number=info.number or 1, name=info.name)
+    return patch.pk, None
 
 
 def versions_link(*, series_ids: set[int]) -> set[int]:

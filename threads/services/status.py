@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from threads.models import Commit, Message, Patch, Trailer
+from threads.services.bulk import rows_update
 
 S = Patch.Status
 REVIEW_KINDS = ("Reviewed-by", "Acked-by")
@@ -117,7 +118,7 @@ def _applied_commit(patch: Patch) -> Commit | None:
 def patches_status_refresh(*, patch_ids: Iterable[int]) -> int:
     """Re-derives the status of these patches; returns how many changed.
 
-    Three queries for the lot (patches, trailers, replies), one UPDATE per 500 changed.
+    Three queries for the lot (patches, trailers, replies), one prepared UPDATE run.
     """
     has_commits = Commit.objects.exists()
     patches = list(Patch.objects.filter(pk__in=list(patch_ids)).select_related(
@@ -141,10 +142,8 @@ def patches_status_refresh(*, patch_ids: Iterable[int]) -> int:
             patch.status, patch.status_reason = derived.status, derived.reason
             patch.status_evidence, patch.status_updated_at = evidence, now
             changed.append(patch)
-    Patch.objects.bulk_update(
-        changed, ["status", "status_reason", "status_evidence", "status_updated_at"],
-        batch_size=500,
-    )
+    rows_update(Patch, changed, ["status", "status_reason", "status_evidence",
+                                 "status_updated_at"])
     return len(changed)
 
 

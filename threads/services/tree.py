@@ -18,11 +18,13 @@ def chain_ids(*, references: list[str], in_reply_to: str) -> list[str]:
 def thread_resolve(
     *, msgid: str, ancestors: list[str], subject: str, given: Thread | None,
     near: Message | None, recent: dict[str, Message] | None = None,
+    roots: dict[str, Thread] | None = None,
 ) -> tuple[Thread, Message | None, bool]:
     """The thread a message joins, its known parent, and whether threads were merged.
 
     ``ancestors`` is nearest first. ``near`` is a placeholder being replaced (already placed).
-    ``recent`` caches messages stored by the same run (with their thread loaded).
+    ``recent`` caches messages stored by the same run (with their thread loaded); ``roots``
+    the threads whose root Message-ID the batch names (kept current here).
     """
     cached = recent.get(ancestors[0]) if recent and ancestors else None
     if cached is not None and given is None and near is None:
@@ -42,18 +44,27 @@ def thread_resolve(
         candidates.append(near.thread)
     candidates.extend(known[i].thread for i in ancestors if i in known)
     if parent is None or given is not None or near is not None:
-        roots = [msgid, *ancestors]
-        candidates.extend(Thread.objects.filter(root_msgid__in=roots).order_by("pk"))
+        ids = [msgid, *ancestors]
+        if roots is None:
+            candidates.extend(Thread.objects.filter(root_msgid__in=ids).order_by("pk"))
+        else:
+            found = {roots[i].pk: roots[i] for i in ids if i in roots}
+            candidates.extend(found[pk] for pk in sorted(found))
     if not candidates:
         root = ancestors[-1] if ancestors else msgid
-        thread, _ = Thread.objects.get_or_create(
-            root_msgid=root, defaults={"subject": thread_title(subject)[:2000]}
-        )
+        title = thread_title(subject)[:2000]
+        if roots is None:
+            thread, _ = Thread.objects.get_or_create(root_msgid=root, defaults={"subject": title})
+        else:  # the batch's roots were all read: this one is new
+            thread = roots[root] = Thread.objects.create(root_msgid=root, subject=title)
         return thread, parent, False
     thread, merged = candidates[0], False
     for other in candidates[1:]:
-        if other.pk != thread.pk:
-            merged = threads_merge(into=thread, other=other) or merged
+        if other.pk != thread.pk and threads_merge(into=thread, other=other):
+            merged = True
+            if roots is not None:
+                for key in [k for k, t in roots.items() if t.pk == other.pk]:
+                    del roots[key]
     return thread, parent, merged
 
 
