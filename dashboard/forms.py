@@ -16,9 +16,14 @@ def _kernel_field(label: str, required: bool = False) -> forms.ModelChoiceField:
                                   required=required, label=label, empty_label="(any)")
 
 
+WINDOWS = [("90", "last 90 days"), ("30", "last 30 days"), ("365", "last 365 days"),
+           ("all", "all days")]
+
+
 class MatrixForm(forms.Form):
     reproducer = forms.ModelChoiceField(Reproducer.objects.all(), required=False,
                                         empty_label="(all reproducers)")
+    days = forms.ChoiceField(choices=WINDOWS, required=False, label="Runs of the")
     rows = forms.ChoiceField(choices=SORT_CHOICES, required=False, label="Sort kernels by")
     cols = forms.ChoiceField(choices=SORT_CHOICES, required=False, label="Sort configs by")
 
@@ -51,6 +56,7 @@ class RunFilterForm(forms.Form):
     origin = forms.ModelChoiceField(Origin.objects.all(), required=False, empty_label="(any)")
     outcome = forms.ChoiceField(choices=[("", "(any)"), *Run.Outcome.choices], required=False)
     signature = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    since = forms.DateField(required=False, widget=forms.HiddenInput)
 
 
 class SignatureStatusForm(forms.Form):

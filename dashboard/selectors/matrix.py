@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Max
 
 from ci_results.models import Config, Kernel, Rollup
 from ci_results.stats import OutcomeCounts, RateEstimate
 from dashboard.selectors.common import ROLLUP_SUMS, counts_of, kernel_key
 
 SORTS = ("name", "-name", "rate", "-rate", "runs", "-runs")
+DEFAULT_DAYS = 90
 
 
 @dataclass
@@ -36,6 +40,8 @@ class Matrix:
     rows: list[Line]
     columns: list[Line]
     cells: dict[tuple[int, int], Cell]
+    since: date | None = None  # first day counted (None: all days)
+    until: date | None = None
 
     def grid(self) -> list[tuple[Line, list[Cell | None]]]:
         return [(row, [self.cells.get((row.item.pk, col.item.pk)) for col in self.columns])
@@ -55,12 +61,24 @@ def _sort(lines: list[Line], sort: str, name_key) -> list[Line]:
 
 
 def results_matrix(
-    *, reproducer_id: int | None = None, row_sort: str = "name", col_sort: str = "name"
+    *, reproducer_id: int | None = None, row_sort: str = "name", col_sort: str = "name",
+    days: int | None = DEFAULT_DAYS,
 ) -> Matrix:
-    """Sum rollups per kernel x config (optionally for one reproducer); 3 queries."""
+    """Sum rollups per kernel x config (optionally for one reproducer) over the ``days`` up to
+    the newest rollup day (None: every day); 4 queries.
+
+    The window keeps the GROUP BY to the rollups of recent days (the day index finds them),
+    so the page costs the same after years of runs.
+    """
     rows = Rollup.objects.all()
     if reproducer_id is not None:
         rows = rows.filter(reproducer_id=reproducer_id)
+    since = until = None
+    if days is not None:
+        until = rows.aggregate(last=Max("day"))["last"]
+        if until is not None:
+            since = until - timedelta(days=days - 1)
+            rows = rows.filter(day__gte=since)
     sums = list(rows.values("kernel_id", "config_id").annotate(**ROLLUP_SUMS).order_by())
     kernels = Kernel.objects.in_bulk({r["kernel_id"] for r in sums})
     configs = Config.objects.in_bulk({r["config_id"] for r in sums})
@@ -82,5 +100,5 @@ def results_matrix(
     return Matrix(
         rows=_sort(list(row_lines.values()), row_sort, kernel_key),
         columns=_sort(list(col_lines.values()), col_sort, lambda c: c.name),
-        cells=cells,
+        cells=cells, since=since, until=until,
     )

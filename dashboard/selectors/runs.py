@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gzip
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from django.conf import settings
@@ -26,6 +26,7 @@ class RunFilter:
     origin: int | None = None
     outcome: str | None = None
     signature: int | None = None
+    since: date | None = None  # runs started on or after this day (UTC)
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,8 @@ def runs_page(flt: RunFilter, *, cursor: str | None = None, size: int = PAGE_SIZ
             runs = runs.filter(**{f"{name}_id": value})
     if flt.outcome:
         runs = runs.filter(outcome=flt.outcome)
+    if flt.since is not None:
+        runs = runs.filter(started_at__gte=datetime.combine(flt.since, time.min, tzinfo=UTC))
     started_field, order = "started_at", ("-started_at", "-id")
     if flt.signature is not None:
         runs = runs.filter(crash_reports__signature_id=flt.signature)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from django import template
 from django.forms import BoundField
@@ -126,7 +126,8 @@ def _outcome_badge(outcome: str) -> str:
 
 
 @register.simple_tag
-def matrix_rows(grid: list, runs_url: str, reproducer: object = None) -> str:
+def matrix_rows(grid: list, runs_url: str, reproducer: object = None,
+                since: date | None = None) -> str:
     """Every ``<tr>`` of the matrix body in one call (one tag per cell cost a third of the
     page's time at 60 kernels x 16 configs)."""
     rows = []
@@ -135,11 +136,12 @@ def matrix_rows(grid: list, runs_url: str, reproducer: object = None) -> str:
         rows.append(
             f'<tr><th scope="row" class="kernel">{html.escape(kernel.display_name)}'
             f'<div class="muted small">{html.escape(kernel.tree)}</div></th>'
-            + "".join(matrix_cell(c, runs_url, reproducer) for c in cells) + "</tr>")
+            + "".join(matrix_cell(c, runs_url, reproducer, since) for c in cells) + "</tr>")
     return mark_safe("\n".join(rows))
 
 
-def matrix_cell(cell: object, runs_url: str, reproducer: object = None) -> str:
+def matrix_cell(cell: object, runs_url: str, reproducer: object = None,
+                since: date | None = None) -> str:
     """One matrix ``<td>`` built in Python: a page has hundreds, and a template per cell
     spent most of the page's time resolving variables. Only numbers and ids go in, and the
     texts made from them are escaped."""
@@ -149,6 +151,8 @@ def matrix_cell(cell: object, runs_url: str, reproducer: object = None) -> str:
     href = f"{runs_url}?kernel={cell.kernel.pk}&amp;config={cell.config.pk}"
     if reproducer is not None:
         href += f"&amp;reproducer={reproducer.pk}"
+    if since is not None:
+        href += f"&amp;since={since.isoformat()}"
     infra = counts.errors + counts.skips
     extra = f' <span class="muted">(+{infra} infra)</span>' if infra else ""
     plural = "" if counts.runs == 1 else "s"

@@ -16,7 +16,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
     flt = selectors.RunFilter(
         kernel=_pk(d.get("kernel")), config=_pk(d.get("config")),
         reproducer=_pk(d.get("reproducer")), origin=_pk(d.get("origin")),
-        outcome=d.get("outcome") or None, signature=d.get("signature"),
+        outcome=d.get("outcome") or None, signature=d.get("signature"), since=d.get("since"),
     )
     page = selectors.runs_page(flt, cursor=request.GET.get("after"))
     signature = (CrashSignature.objects.filter(pk=flt.signature).first()

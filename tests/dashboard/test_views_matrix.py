@@ -69,3 +69,25 @@ def test_it_filters_by_reproducer_and_keeps_it_in_the_links(client):
 
 def test_it_ignores_a_bad_sort(client):
     assert client.get("/matrix/", {"rows": "drop table"}).status_code == 200
+
+
+def test_it_counts_the_last_90_days_unless_asked_for_all(client):
+    old = pages_data.START.replace(year=2023)
+    pages_data.record([pages_data.payload("old-1", "rc5", "xfs-4k", "crash", old)])
+    response = client.get("/matrix/")
+    assert len(response.context["matrix"].cells) == 4
+    html = response.content.decode()
+    assert "Runs from 2024-01-04 to 2024-04-02 (UTC)." in html
+    assert "&amp;since=2024-01-04" in html  # the runs behind a cell are those of the window
+    everything = client.get("/matrix/", {"days": "all"}).context["matrix"]
+    assert len(everything.cells) == 5
+
+
+def test_it_lists_only_the_windows_runs_behind_a_cell(client):
+    old = pages_data.START.replace(year=2023)
+    pages_data.record([pages_data.payload("old-1", "rc5", "xfs-16k-lbs", "pass", old)])
+    kernel = Kernel.objects.get(tag="v6.9-rc5")
+    config = Config.objects.get(name="xfs-16k-lbs")
+    query = {"kernel": kernel.pk, "config": config.pk}
+    assert len(client.get("/runs/", query).context["page"].runs) == 11
+    assert len(client.get("/runs/", {**query, "since": "2024-01-04"}).context["page"].runs) == 10
