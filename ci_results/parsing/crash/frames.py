@@ -170,12 +170,15 @@ def _matches_any(line: str, regexes: Sequence[re.Pattern[str]]) -> bool:
 
 # One alternation of STACK_START, and a cheap literal pre-check for CORRUPTED_LINES: these
 # run on every report line.
+_STACK_START_KEYS = ("race", "llocated", "reed", "acktrace", "Uninit")  # one in each of them
 _STACK_START_RE = re.compile("|".join(f"(?:{r.pattern})" for r in STACK_START))
 _FRAME_RES_RE = re.compile("|".join(f"(?:{r.pattern})" for r in FRAME_RES))
 
 
 def is_stack_start(line: str) -> bool:
     """``"Call Trace:"``, ``"Allocated by task 5:"``, ... (not lockdep's "stack backtrace:")."""
+    if not any(k in line for k in _STACK_START_KEYS):
+        return False
     return _STACK_START_RE.search(line) is not None
 
 
@@ -193,13 +196,25 @@ Frame = tuple[str, str]
 Extractor = Callable[[list[Frame]], tuple[Frame | None, str]]
 
 
-@lru_cache(maxsize=65536)
+_CANONICAL: dict[re.Pattern[str], dict[str, str | None]] = {}
+
+
 def _canonical(raw: str, skip: re.Pattern[str]) -> str | None:
     """The frame name without syscall prefixes, or None when it is never guilty."""
+    cache = _CANONICAL.get(skip)
+    if cache is None:
+        cache = _CANONICAL[skip] = {}
+    if raw in cache:
+        return cache[raw]
     if not _IDENT_RE.match(raw):
-        return None  # a source position captured by {{SRC}}, not a function
-    name = frame_variants(raw)[-1]
-    return None if skip.search(name) else name
+        name = None  # a source position captured by {{SRC}}, not a function
+    else:
+        name = frame_variants(raw)[-1]
+        if skip.search(name):
+            name = None
+    if len(cache) < 65536:  # bounded: frame names are a finite vocabulary
+        cache[raw] = name
+    return name
 
 
 def _append(frames: list[Frame], m: re.Match[str] | None, skip: re.Pattern[str]) -> None:

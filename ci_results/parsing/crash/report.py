@@ -180,23 +180,24 @@ def _cut_report(
     stop_at = MAX_REPORT_LINES * 4
     for k, m in enumerate(_LINE_RE.finditer(text, start)):
         b = m.start()
+        stamp, ctx, stripped = m.group(1, 2, 3)
         if k > stop_at:
             # Past the next report: its lines only matter to the corrupted check for a
             # while; stopping keeps a log with many reports linear.
             end = b
             break
-        stripped = m.group(3)
         if len(stripped) > MAX_LINE:
             stripped = stripped[:MAX_LINE]
         if stripped.endswith("\r"):
             stripped = stripped.rstrip("\r")
-        ctx = m.group(2) or (CONSOLE if m.group(1) else "")
+        ctx = ctx or (CONSOLE if stamp else "")
         if k and b == second_at:
             second = b
             if context in ("", CONSOLE) or ctx == context:
                 title_lines = len(lines)
             stop_at = k + _KEEP_AFTER_SECOND
-        if k and (ctx != context or (check_questionable and is_questionable(stripped))):
+        if k and (ctx != context or (check_questionable and "?" in stripped[:40]
+                                     and is_questionable(stripped))):
             if k > MAX_REPORT_LINES:
                 end = b
                 break
@@ -314,7 +315,7 @@ def parse_one(
     title = clean_title(desc.title)
     alts = sorted({clean_title(a) for a in desc.alt_titles} - {title})
     report_text = "\n".join([*cut.prefix, *cut.lines]) + "\n"
-    frames = tuple(clean_frame(f) for f in find_frames(cut.lines))
+    frames = tuple(clean_frame(f) if "." in f else f for f in find_frames(cut.lines))
     guilty = desc.frame if desc.frame and desc.frame != "corrupted" else None
     if guilty is None:
         fm = re.match(r".* in ((?:<[a-zA-Z0-9_: ]+>|[a-zA-Z0-9_:])+)", title)
