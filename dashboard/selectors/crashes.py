@@ -19,6 +19,9 @@ from threads.models import Thread
 
 LIST_SIZE = 50
 RECENT_RUNS = 25
+# Per kernel / per config counts look up each report's run: bounded to the newest reports
+# (the page says so) so a signature with 100,000 reports costs what one with 1,000 does.
+COUNTED_REPORTS = 1000
 
 
 def signatures_page(*, status: str | None = None, page: int = 1) -> Page:
@@ -47,6 +50,7 @@ class SignatureDetail:
     per_config: list[CountLine]
     representative: CrashReport | None
     recent: list[CrashReport]  # newest reports of runs, with their runs
+    counted: int  # reports behind per_kernel / per_config (the newest COUNTED_REPORTS)
     mail_reports: list[CrashReport]  # reports found in mail or gists (no run)
     # The messages, gists and threads that show the same crash (crash_sightings.py).
     sightings: list[Sighting] = field(default_factory=list)
@@ -65,12 +69,14 @@ def _lines(rows: list[dict], key: str, names: dict[int, str]) -> list[CountLine]
 
 def signature_detail(pk: int) -> SignatureDetail:
     """8 queries whatever the number of reports; the counts are one GROUP BY (kernel, config)
-    over the signature's reports, summed both ways here."""
+    over the signature's newest COUNTED_REPORTS run reports, summed both ways here."""
     sig = CrashSignature.objects.select_related("duplicate_of").get(pk=pk)
     events = list(SignatureEvent.objects.filter(signature=sig)
                   .select_related("user", "duplicate_of").order_by("at", "id"))
     reports = CrashReport.objects.filter(signature=sig)
-    cells = list(reports.filter(run__isnull=False)
+    newest = (reports.filter(run__isnull=False).order_by("-seen_at", "-id")
+              .values("pk")[:COUNTED_REPORTS])
+    cells = list(CrashReport.objects.filter(pk__in=newest)
                  .values("run__kernel_id", "run__config_id")
                  .annotate(n=Count("id"), first=Min("seen_at"), last=Max("seen_at")).order_by())
     kernels = Kernel.objects.in_bulk({r["run__kernel_id"] for r in cells})
@@ -92,6 +98,7 @@ def signature_detail(pk: int) -> SignatureDetail:
     return SignatureDetail(
         signature=sig, events=events,
         per_kernel=per_kernel, per_config=per_config,
+        counted=sum(r["n"] for r in cells),
         representative=representative, recent=recent, mail_reports=mail_reports,
         sightings=sightings, threads=sighting_threads(sightings),
     )

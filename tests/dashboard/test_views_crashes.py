@@ -106,3 +106,12 @@ def test_it_refuses_a_duplicate_of_itself_or_of_nothing(client, sig, maintainer)
 
 def test_it_answers_404_for_an_unknown_signature(client):
     assert client.get("/crashes/99999/").status_code == 404
+
+
+def test_it_counts_per_kernel_over_the_newest_reports_and_says_so(client, sig, monkeypatch):
+    from dashboard.selectors import crashes
+
+    monkeypatch.setattr(crashes, "COUNTED_REPORTS", 3)
+    response = client.get(f"/crashes/{sig.pk}/")
+    assert sum(line.reports for line in response.context["d"].per_kernel) == 3
+    assert "are of the newest 3 reports (of 5)" in response.content.decode()
