@@ -101,9 +101,9 @@ class FailingSource:
 
 
 @dataclass
-class WindowChanges:
-    start: datetime
-    end: datetime
+class Changes:
+    """The kinds of change a digest reports, in the order it reports them."""
+
     messages: list[NewMessage] = field(default_factory=list)
     patch_changes: list[PatchStatusChange] = field(default_factory=list)
     new_versions: list[NewVersion] = field(default_factory=list)
@@ -111,6 +111,22 @@ class WindowChanges:
     rate_shifts: list[RateShift] = field(default_factory=list)
     verdicts: list[VerdictChange] = field(default_factory=list)
     failing_sources: list[FailingSource] = field(default_factory=list)
+
+    @property
+    def item_count(self) -> int:
+        return sum(len(items) for items in vars(self).values() if isinstance(items, list))
+
+    @property
+    def empty(self) -> bool:
+        return self.item_count == 0
+
+
+@dataclass
+class WindowChanges(Changes):
+    """Everything that changed in [start, end), for every subscriber."""
+
+    start: datetime | None = None
+    end: datetime | None = None
 
 
 def _excerpt(text: str) -> tuple[str, ...]:

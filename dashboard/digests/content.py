@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from dashboard.digests.changes import (
-    FailingSource,
-    NewMessage,
-    NewVersion,
-    PatchStatusChange,
-    RateShift,
-    SignatureChange,
-    VerdictChange,
-    WindowChanges,
-)
+from dashboard.digests.changes import Changes, SignatureChange, WindowChanges
 
 
 @dataclass(frozen=True)
@@ -41,26 +32,8 @@ class Interests:
         )
 
 
-@dataclass
-class Digest:
-    messages: list[NewMessage] = field(default_factory=list)
-    patch_changes: list[PatchStatusChange] = field(default_factory=list)
-    new_versions: list[NewVersion] = field(default_factory=list)
-    signatures: list[SignatureChange] = field(default_factory=list)
-    rate_shifts: list[RateShift] = field(default_factory=list)
-    verdicts: list[VerdictChange] = field(default_factory=list)
-    failing_sources: list[FailingSource] = field(default_factory=list)
-
-    @property
-    def item_count(self) -> int:
-        return sum(len(items) for items in (
-            self.messages, self.patch_changes, self.new_versions, self.signatures,
-            self.rate_shifts, self.verdicts, self.failing_sources,
-        ))
-
-    @property
-    def empty(self) -> bool:
-        return self.item_count == 0
+class Digest(Changes):
+    """One subscriber's share of a window's changes."""
 
 
 def digest_for(changes: WindowChanges, interests: Interests) -> Digest:
