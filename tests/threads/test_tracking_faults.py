@@ -109,9 +109,9 @@ def test_it_records_a_truncated_gzip_search_result(upstream):
 
 
 def test_it_records_a_timeout(upstream, settings):
-    settings.FETCH_TIMEOUT = 0.3
     upstream.serve_seed()
     thread = thread_track(url_or_msgid=SEED_MSGID)
+    settings.FETCH_TIMEOUT = 0.3  # only for the refresh: the slow feed below takes 0.6 s
 
     def slow(request):
         time.sleep(0.6)
