@@ -168,7 +168,7 @@ def thread_refresh(*, thread: Thread, now: datetime | None = None,
 @dataclass
 class DueSummary:
     threads: int = 0
-    new_messages_sources: int = 0
+    changed_sources: int = 0
     not_modified: int = 0
     failed: int = 0
     lines: list[str] = field(default_factory=list)
@@ -195,6 +195,6 @@ def threads_refresh_due(*, now: datetime | None = None, limit: int = 200) -> Due
         summary.threads += 1
         summary.not_modified += result.not_modified
         summary.failed += len(result.errors)
-        summary.new_messages_sources += sum(1 for o in result.outcomes if o.changed)
+        summary.changed_sources += sum(1 for o in result.outcomes if o.changed)
         summary.lines.append(f"thread {thread.pk}: {result.summary}")
     return summary
