@@ -51,7 +51,8 @@ def actual(log: str) -> dict:
         "corrupted": rep.corrupted,
         "suppressed": rep.suppressed,
         "panicked": rep.panicked,
-        "frame": rep.guilty_frame,
+        # syzkaller's frame of "X in corrupted" is "corrupted"; ours is None (no frame).
+        "frame": rep.guilty_frame or ("corrupted" if rep.title.endswith(" in corrupted") else None),
         "report": rep.report,
     }
 

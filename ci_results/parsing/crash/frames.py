@@ -13,6 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .demangle import demangle
+
 # Placeholders shared by the report tables (as in the kernel's own print formats).
 _PC = r"\[<?(?:0x)?[0-9a-f]{1,16}>?\]"  # "[<ffffffff8135b7f5>]"
 # "ip6_fragment+0x1052/0x2d80", "vfs_kern_mount.part.3+0x50", and the decoded form
@@ -131,7 +133,7 @@ SKIP_PATTERNS = (
     "^print_hex_dump", "^aes", "fortify", "^mark_buffer_dirty", "^folio_batch",
     "^skb_free_head", "^logic_in", "^logic_out", "^dump_cpu_task", "^el1_", "^el1h_",
     "^do_mem_abort", "^do_bad_area", "wchan", "^crypto_", "^__crypto_", "^cipher_",
-    "stop_timer", "^release_sock", "^lock_sock",
+    "stop_timer", "^release_sock", "^lock_sock", "rust_begin_unwind", "^core::panicking",
 )  # fmt: skip
 
 
@@ -209,7 +211,8 @@ def _canonical(raw: str, skip: re.Pattern[str]) -> str | None:
     if not _IDENT_RE.match(raw):
         name = None  # a source position captured by {{SRC}}, not a function
     else:
-        name = frame_variants(raw)[-1]
+        # Rust and C++ frames: "_RNvMs3_...7Process10update_ref" -> "<...::Process>::update_ref"
+        name = frame_variants(demangle(raw) if raw[:2] in ("_R", "_Z") else raw)[-1]
         if skip.search(name):
             name = None
     if len(cache) < 65536:  # bounded: frame names are a finite vocabulary
@@ -224,7 +227,7 @@ def _append(frames: list[Frame], m: re.Match[str] | None, skip: re.Pattern[str])
         if raw:
             name = _canonical(raw, skip)
             if name is not None:
-                frames.append((name, raw))
+                frames.append((name, demangle(raw) if raw[:2] in ("_R", "_Z") else raw))
 
 
 _IDENT_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*$")  # C identifiers: not "4" of "4.9.0-rc4"
