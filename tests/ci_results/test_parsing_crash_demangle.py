@@ -1,6 +1,8 @@
 """Rust v0 and C++ frame names (ci_results/parsing/crash/demangle.py)."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ci_results.parsing.crash.demangle import demangle
 
@@ -22,3 +24,10 @@ from ci_results.parsing.crash.demangle import demangle
 )
 def test_it_demangles_paths(symbol, name):
     assert demangle(symbol) == name
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="_RZNvCMXYBIs0123456789abcXYZ", max_size=60))
+def test_it_never_raises_on_garbage(symbol):
+    assert isinstance(demangle("_R" + symbol), str)
+    assert isinstance(demangle("_Z" + symbol), str)
