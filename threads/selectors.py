@@ -118,6 +118,14 @@ class Cell:
     previous: int | None = None  # the version number to diff against, when both are known
 
 
+def evidence_labels(patches: list[Patch]) -> dict[str, Message]:
+    """The messages named as status evidence, by Message-ID (with author), in one query."""
+    ids = {msgid for p in patches for msgid in p.status_evidence}
+    return {
+        m.msgid: m for m in Message.objects.filter(msgid__in=ids).select_related("author")
+    }
+
+
 def series_grid(*, series_id: int) -> tuple[Series, list[SeriesVersion], list[dict]]:
     """Patches x versions: one row per patch number, one cell per version."""
     series = get_object_or_404(Series.objects.select_related("author"), pk=series_id)
@@ -129,11 +137,14 @@ def series_grid(*, series_id: int) -> tuple[Series, list[SeriesVersion], list[di
     for t in Trailer.objects.filter(series_version__series=series, patch__isnull=True):
         cover_trailers[t.series_version_id].append(t)
     by_key = {(p.series_version_id, p.number): p for p in patches}
+    evidence = evidence_labels(list(by_key.values()))
     rows = []
     for number in sorted({p.number for p in by_key.values()}):
         cells, previous = [], None
         for v in versions:
             patch = by_key.get((v.pk, number))
+            if patch is not None:
+                patch.evidence = [evidence.get(msgid, msgid) for msgid in patch.status_evidence]
             trailers = (list(patch.trailers.all()) if patch else []) + cover_trailers[v.pk]
             cells.append(Cell(v, patch, trailers, previous if patch and patch.message_id else None))
             if patch and patch.message_id:

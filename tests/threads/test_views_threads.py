@@ -62,7 +62,9 @@ def test_it_shows_the_series_grid_with_evidence_and_an_interdiff(client):
     url = reverse("threads-series", args=[series.pk])
     page = client.get(url).content.decode()
     assert "<th>v1" in page and "<th>v2" in page
-    assert "superseded by v2" in page and "20240409090000.0-v2-cover@example.org" in page
+    cover = Message.objects.get(msgid="20240409090000.0-v2-cover@example.org")
+    evidence = reverse("threads-message", args=[cover.thread_id, cover.pk])
+    assert "superseded by v2" in page and f'href="{evidence}">Jane Developer Apr 9' in page
     assert "diff v1→v2" in page
     diff = client.get(url, {"number": 1, "old": 1, "new": 2}).content.decode()
     # A diff of two diffs: the v2 line is added, the v1 line removed.
