@@ -51,7 +51,7 @@ class SignatureDetail:
     representative: CrashReport | None
     recent: list[CrashReport]  # newest reports of runs, with their runs
     counted: int  # reports behind per_kernel / per_config (the newest COUNTED_REPORTS)
-    mail_reports: list[CrashReport]  # reports found in mail or gists (no run)
+    mail_reports: list[CrashReport]  # found in mail or gists (no run), with their message/gist
     # The messages, gists and threads that show the same crash (crash_sightings.py).
     sightings: list[Sighting] = field(default_factory=list)
     threads: list[Thread] = field(default_factory=list)

@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth.models import Permission, User
 
-from ci_results.models import CrashSignature, SignatureEvent
+from ci_results.models import CrashReport, CrashSignature, SignatureEvent
 from tests.dashboard import pages_data
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +115,22 @@ def test_it_counts_per_kernel_over_the_newest_reports_and_says_so(client, sig, m
     response = client.get(f"/crashes/{sig.pk}/")
     assert sum(line.reports for line in response.context["d"].per_kernel) == 3
     assert "are of the newest 3 reports (of 5)" in response.content.decode()
+
+
+def test_it_links_the_mails_that_show_the_same_crash(client):
+    from ci_results.services.crashtexts import crash_text_classify
+    from threads.models import CrashText
+
+    body = ("It crashes here too:\n\n" + pages_data.CRASH_LOG.read_text()
+            + "\nAny idea?\n\nLuis\n")
+    pages_data.mail("crash-mail@kernel.org", "Re: [PATCH v4 05/11] mm: <b>split</b>", body,
+                    author="Luis Chamberlain")
+    texts = list(CrashText.objects.filter(message__msgid="crash-mail@kernel.org"))
+    assert texts, "the thread ingest found no crash text"
+    for text in texts:
+        crash_text_classify(crash_text=text)
+    report = CrashReport.objects.filter(crash_text__in=texts).first()
+    html = client.get(f"/crashes/{report.signature_id}/").content.decode()
+    assert "Re: [PATCH v4 05/11] mm: &lt;b&gt;split&lt;/b&gt;</a>" in html
+    assert f'href="/threads/{texts[0].message.thread_id}/#m{texts[0].message_id}"' in html
+    assert "by Luis Chamberlain" in html
