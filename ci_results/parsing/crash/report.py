@@ -206,7 +206,7 @@ def _cut_report(
         skip_line = skip_text
         if "Disabling lock debugging due to kernel taint" in stripped:
             skip_line = True
-        elif text_lines > 25 and _PANIC in stripped:
+        elif text_lines > 24 and _PANIC in stripped:
             skip_text = skip_line = True
         if not skip_line:
             lines.append(stripped)
