@@ -157,12 +157,16 @@ def main() -> None:
               f"{info['messages']:,} messages in {info['load_s']:.0f} s", flush=True)
     print(f"data: {Run.objects.count():,} runs, {CrashSignature.objects.count():,} signatures, "
           f"{Message.objects.count():,} messages; {args.requests} requests per page")
+    load = os.getloadavg()
+    print(f"load average at start: {load[0]:.1f} (shared machine: wall times include waiting "
+          "for the CPU)")
     worst = 0.0
     for name, url in page_urls().items():
         p50, p95, queries = measure(url, args.requests)
         worst = max(worst, p95)
         print(f"{name:18s} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  queries {queries:3d}  {url}",
               flush=True)
+    print(f"load average at end: {os.getloadavg()[0]:.1f}")
     print(f"worst p95: {worst:.0f} ms")
 
 
