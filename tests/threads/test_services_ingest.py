@@ -209,3 +209,20 @@ def test_it_skips_a_mail_the_database_refuses_and_keeps_the_rest_of_the_batch(re
     assert "refused" in summary.failed[0].reason
     assert Message.objects.count() == 6
     assert Patch.objects.get(number=1, series_version__version=1).status == "superseded"
+
+
+def test_it_builds_the_same_series_when_mails_arrive_in_reverse():
+    raw = (FIXTURES / "0001-series-v1-v2-reviews.mbox").read_bytes()
+    mails = [b"From " + part for part in raw.split(b"\nFrom ")[1:]]
+    mails.insert(0, raw.split(b"\nFrom ")[0])
+    reverse = b"\n".join(reversed([m.rstrip(b"\n") + b"\n" for m in mails]))
+    summary = messages_ingest_mbox(stream=io.BytesIO(reverse), source="file")
+    assert summary.failed == []
+    series = Series.objects.get()
+    v1, v2 = series.versions.order_by("version")
+    assert v1.cover.msgid == "20240401100000.1-cover@example.org" and v1.superseded_by == v2
+    assert sorted(v1.patches.values_list("number", flat=True)) == [1, 2]
+    assert list(v2.patches.values_list("number", flat=True)) == [1]
+    assert Patch.objects.get(series_version=v1, number=1).status == Patch.Status.SUPERSEDED
+    reply = Message.objects.get(msgid="A1B2C3D4-0001@nvidia.com")
+    assert reply.parent.msgid == "20240401100000.2-patch1@example.org"
