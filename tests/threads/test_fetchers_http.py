@@ -230,3 +230,17 @@ def test_it_logs_url_status_bytes_and_duration_of_each_request(client, urls, htt
     assert [(e.url, e.status, e.bytes) for e in exchanges] == [
         (urls["LORE_BASE_URL"] + "/a", 200, 5), (urls["LORE_BASE_URL"] + "/b", 404, 0)]
     assert all(e.duration_ms >= 0 and e.method == "GET" for e in exchanges)
+
+
+def test_it_stops_asking_github_once_the_quota_is_spent(client, urls, httpserver):
+    reset = int(time.time()) + 600
+    httpserver.expect_request("/api/gists/a").respond_with_data(
+        b"{}", headers={"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)})
+    httpserver.expect_request("/api/gists/b").respond_with_data(b"{}")
+    httpserver.expect_request("/lore/x").respond_with_data(b"ok")
+    assert client.get(urls["GITHUB_API_URL"] + "/gists/a").content == b"{}"  # the last one
+    with pytest.raises(errors.RateLimited, match="quota is spent") as caught:
+        client.get(urls["GITHUB_API_URL"] + "/gists/b")
+    assert caught.value.retry_at.timestamp() == reset
+    assert client.get(urls["LORE_BASE_URL"] + "/x").content == b"ok"  # other sources go on
+    assert [r.path for r, _ in httpserver.log] == ["/api/gists/a", "/lore/x"]

@@ -19,6 +19,7 @@ import json
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -35,7 +36,7 @@ from urllib3.util.retry import Retry
 from threads.fetchers import errors
 from threads.fetchers.answers import status_error, translate
 from threads.fetchers.decode import decode_content_encoding
-from threads.fetchers.limits import retry_after_seconds
+from threads.fetchers.limits import rate_limit_retry_at, retry_after_seconds
 
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 MAX_REDIRECTS = 5
@@ -184,6 +185,9 @@ class HttpClient:
         self.on_exchange = on_exchange
         self.timeout = settings.FETCH_TIMEOUT if timeout is None else timeout
         self.max_bytes = settings.FETCH_MAX_BYTES if max_bytes is None else max_bytes
+        # GitHub said its quota is spent (X-RateLimit-Remaining: 0): until the reset, the
+        # API is not asked again by this client; the requests fail at once as RateLimited.
+        self.quota_reset: datetime | None = None
 
     def get(self, url: str, *, validators: Validators | None = None,
             headers: Mapping[str, str] | None = None) -> Fetched:
@@ -199,6 +203,7 @@ class HttpClient:
     ) -> Fetched:
         for _hop in range(MAX_REDIRECTS + 1):
             check_allowed(url)
+            self._check_quota(url)
             response, content = self._send(method, url, data, validators, headers)
             if response.is_redirect:
                 # lore answers /all/<msgid>/... with a 302 to the list that has the message.
@@ -284,9 +289,23 @@ class HttpClient:
             retries=len(retries.history) if retries is not None else 0,
         ))
 
+    def _check_quota(self, url: str) -> None:
+        if not url.startswith(settings.GITHUB_API_URL + "/") or self.quota_reset is None:
+            return
+        if self.quota_reset > datetime.now(UTC):
+            raise errors.RateLimited(
+                f"{url} not asked: the GitHub API quota is spent until "
+                f"{self.quota_reset:%Y-%m-%d %H:%M:%S} UTC", url=url, retry_at=self.quota_reset,
+            )
+        self.quota_reset = None
+
     def _result(self, url: str, response: requests.Response, body: bytes) -> Fetched:
         status = response.status_code
         headers = {k.lower(): v for k, v in response.headers.items()}
+        if headers.get("x-ratelimit-remaining") == "0" and url.startswith(
+            settings.GITHUB_API_URL + "/"
+        ):
+            self.quota_reset = rate_limit_retry_at(429, headers)
         if status == 304:
             raise errors.NotModified(url)
         if status >= 400:
