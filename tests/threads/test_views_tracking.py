@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.template import Context, Template
 from django.template.loader import render_to_string
 
 from tests.threads.upstream import GIST_CRASH, SEED_MSGID, Upstream, point_settings
@@ -70,3 +71,14 @@ def test_it_shows_a_failed_gist_on_the_thread_page(client, upstream):
     thread = thread_track(url_or_msgid=SEED_MSGID)
     page = client.get(f"/threads/{thread.pk}/").content.decode()
     assert "fetch failed" in page and "is gone (HTTP 410)" in page
+
+
+def test_it_offers_template_tags_for_the_thread_page(upstream):
+    upstream.serve_seed()
+    url = f"{upstream.urls['LKML_BASE_URL']}/hypermail/linux/kernel/2404.3/07010.html"
+    thread = thread_track(url_or_msgid=url)
+    seed = thread.messages.get(msgid=SEED_MSGID)
+    html = Template("{% load tracking_tags %}{% thread_sources thread %}{% message_seen_in m %}"
+                    ).render(Context({"thread": thread, "m": seed}))
+    assert 'id="thread-sources"' in html and 'data-kind="lkml-page"' in html
+    assert ">lore.kernel.org</a> and <a" in html and f'href="{url}"' in html
