@@ -172,14 +172,14 @@ def _matches_any(line: str, regexes: Sequence[re.Pattern[str]]) -> bool:
 
 # One alternation of STACK_START, and a cheap literal pre-check for CORRUPTED_LINES: these
 # run on every report line.
-_STACK_START_KEYS = ("race", "llocated", "reed", "acktrace", "Uninit")  # one in each of them
 _STACK_START_RE = re.compile("|".join(f"(?:{r.pattern})" for r in STACK_START))
 _FRAME_RES_RE = re.compile("|".join(f"(?:{r.pattern})" for r in FRAME_RES))
 
 
 def is_stack_start(line: str) -> bool:
     """``"Call Trace:"``, ``"Allocated by task 5:"``, ... (not lockdep's "stack backtrace:")."""
-    if not any(k in line for k in _STACK_START_KEYS):
+    if not ("race" in line or "llocated" in line or "reed" in line or "acktrace" in line
+            or "Uninit" in line):  # a literal of each STACK_START regex, checked first
         return False
     return _STACK_START_RE.search(line) is not None
 
@@ -198,14 +198,15 @@ Frame = tuple[str, str]
 Extractor = Callable[[list[Frame]], tuple[Frame | None, str]]
 
 
-_CANONICAL: dict[re.Pattern[str], dict[str, str | None]] = {}
+# Keyed by id(): hashing a compiled pattern is slow, and skip_regex() keeps them alive.
+_CANONICAL: dict[int, dict[str, str | None]] = {}
 
 
 def _canonical(raw: str, skip: re.Pattern[str]) -> str | None:
     """The frame name without syscall prefixes, or None when it is never guilty."""
-    cache = _CANONICAL.get(skip)
+    cache = _CANONICAL.get(id(skip))
     if cache is None:
-        cache = _CANONICAL[skip] = {}
+        cache = _CANONICAL[id(skip)] = {}
     if raw in cache:
         return cache[raw]
     if not _IDENT_RE.match(raw):
