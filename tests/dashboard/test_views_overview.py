@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 
 from tests.dashboard import pages_data
@@ -60,3 +62,18 @@ def test_it_escapes_thread_subjects(client):
     html = client.get("/").content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_it_points_the_trend_arrow_up_when_the_rate_rose_significantly(client):
+    # Week before: 0 of 30 failed; last week: 15 of 30 failed, on the same cell.
+    before = [pages_data.payload(f"b{i}", "rc6", "xfs-4k", "pass",
+                                 pages_data.START + timedelta(days=1, minutes=i))
+              for i in range(30)]
+    after = [pages_data.payload(f"a{i}", "rc6", "xfs-4k", "crash" if i % 2 else "pass",
+                                pages_data.START + timedelta(days=9, minutes=i))
+             for i in range(30)]
+    pages_data.record(before + after)
+    line = client.get("/").context["signatures"][0]
+    assert (line.rate.crashes, line.rate.runs) == (15, 30)
+    assert line.change.direction == "up" and line.change.significant
+    assert '<span class="trend-sig">↑</span>' in client.get("/").content.decode()

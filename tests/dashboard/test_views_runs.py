@@ -97,3 +97,12 @@ def test_it_survives_a_missing_log_file_and_unknown_runs(client, settings, tmp_p
     assert "No console log stored" in client.get(f"/runs/{run.pk}/").content.decode()
     assert client.get("/runs/99999/").status_code == 404
     assert client.get(f"/runs/{run.pk}/", {"offset": "-5"}).status_code == 200
+
+
+def test_it_escapes_names_in_the_filter_selects_and_rows(client):
+    payload = pages_data.payload("x2", "rc6", "xfs-4k", "pass", pages_data.START)
+    payload["config"] = {"name": '<script>alert("c")</script>'}
+    pages_data.record([payload])
+    html = client.get("/runs/").content.decode()
+    assert "<script>alert" not in html
+    assert html.count("&lt;script&gt;alert(&quot;c&quot;)&lt;/script&gt;") == 2  # select, row
