@@ -7,6 +7,7 @@ in a reply > under review > new.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -96,8 +97,13 @@ def _trailers(query: Q):
 
 def _replies(query: Q):
     return Message.objects.filter(query).order_by("date", "pk").only(
-        "msgid", "new_text", "is_placeholder", "author_id", "about_patch_id", "about_version_id"
+        "msgid", "date", "new_text", "is_placeholder", "author_id", "about_patch_id",
+        "about_version_id",
     )
+
+
+def _by_date(m: Message) -> tuple:
+    return (m.date is None, m.date or 0, m.pk)
 
 
 def _ids(messages: Iterable[Message]) -> tuple[str, ...]:
@@ -129,12 +135,21 @@ def patches_status_refresh(*, patch_ids: Iterable[int]) -> int:
     pks = [p.pk for p in patches]
     versions = {p.series_version_id for p in patches}
     scope = Q(patch_id__in=pks) | Q(series_version_id__in=versions, patch__isnull=True)
-    trailers = list(_trailers(scope))
-    replies = list(_replies(Q(about_patch_id__in=pks) | Q(about_version_id__in=versions)))
+    by_patch: dict[int, list] = defaultdict(list)  # trailers / replies, per patch
+    by_version: dict[int, list] = defaultdict(list)  # and per version (cover letters)
+    for t in _trailers(scope):
+        (by_patch[t.patch_id] if t.patch_id else by_version[t.series_version_id]).append(t)
+    answers: dict[int, list] = defaultdict(list)
+    for m in _replies(Q(about_patch_id__in=pks) | Q(about_version_id__in=versions)):
+        answers[m.about_patch_id or -m.about_version_id].append(m)
     changed, now = [], timezone.now()
     for patch in patches:
-        derived = patch_status_derive(patch=patch, check_commits=has_commits,
-                                      trailers=trailers, replies=replies)
+        v = patch.series_version_id
+        derived = patch_status_derive(
+            patch=patch, check_commits=has_commits,
+            trailers=by_patch[patch.pk] + by_version[v],
+            replies=sorted(answers[patch.pk] + answers[-v], key=_by_date),
+        )
         evidence = list(derived.evidence)
         if (patch.status, patch.status_reason, patch.status_evidence) != (
             derived.status, derived.reason, evidence
