@@ -69,7 +69,28 @@ def main(argv: list[str] | None = None) -> int:
     print(f"large log: {size:.1f} MB with {len(crashes)} crash logs, "
           f"{len(analysis.reports)} reports, {elapsed:.2f} s, {size / elapsed:.1f} MB/s "
           f"({elapsed * 1000 / size:.1f} ms per MB)")
+    worst_adv = (0.0, "")
+    for label, text in ADVERSARIAL.items():
+        t0 = time.process_time()
+        parse_log(text)
+        per_mb = (time.process_time() - t0) * 1000 / (len(text) / 1e6)
+        worst_adv = max(worst_adv, (per_mb, label))
+    print(f"slowest adversarial input: {worst_adv[1]}: {worst_adv[0]:.1f} ms per MB")
     return 0
+
+
+# Inputs that make naive regexes backtrack (a 1 MB line without a newline, 100k "[", ...).
+ADVERSARIAL = {
+    "1 MB line": "x" * 1_000_000,
+    "100k [": "[" * 100_000,
+    "[ x100k then BUG:": "[ " * 100_000 + "BUG: x",
+    "long KASAN header": "BUG: KASAN: " + "a" * 500_000,
+    "WARNING with 200k ' at '": "WARNING: " + " at " * 200_000,
+    "300k task name": "INFO: task " + "x" * 300_000 + " blocked for more than 1 seconds",
+    "50k Call Trace lines": "BUG: soft lockup\n" + "Call Trace:\n" * 50_000,
+    "50k questionable frames": "[  1.0] BUG: unable to handle kernel paging request\n"
+    + " ? x+0x1/0x2\n" * 50_000,
+}
 
 
 if __name__ == "__main__":
