@@ -5,6 +5,7 @@ from __future__ import annotations
 from threads.models import Message, Patch, Person, Series, SeriesVersion, Trailer
 from threads.parsing.series import normalise_name, series_family_key
 from threads.parsing.types import SubjectInfo
+from threads.services.bulk import rows_update
 from threads.services.context import IngestContext
 
 
@@ -251,15 +252,18 @@ def reply_target_find(
 
 def versions_link(*, series_ids: set[int]) -> set[int]:
     """Each version is superseded by the next one known; returns the patches to re-derive."""
-    dirty: set[int] = set()
-    for series_id in series_ids:
-        versions = list(SeriesVersion.objects.filter(series_id=series_id).order_by("version"))
+    by_series: dict[int, list[SeriesVersion]] = {}
+    for version in SeriesVersion.objects.filter(series_id__in=series_ids).order_by("version"):
+        by_series.setdefault(version.series_id, []).append(version)
+    changed = []
+    for versions in by_series.values():
         for older, newer in zip(versions, [*versions[1:], None], strict=True):
             newer_pk = newer.pk if newer else None
             if older.superseded_by_id != newer_pk:
                 older.superseded_by_id = newer_pk
-                older.save(update_fields=["superseded_by"])
-        dirty.update(
-            Patch.objects.filter(series_version__series_id=series_id).values_list("pk", flat=True)
-        )
-    return dirty
+                changed.append(older)
+    rows_update(SeriesVersion, changed, ["superseded_by"])
+    return set(
+        Patch.objects.filter(series_version__series_id__in=series_ids).values_list("pk",
+                                                                                   flat=True)
+    )
