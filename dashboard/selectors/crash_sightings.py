@@ -52,6 +52,8 @@ def crash_sightings(reports: list[CrashReport]) -> list[Sighting]:
         for s in sightings:
             if s.gist_file:
                 s.linked_from = linking.get(s.gist_file.source_id, [])
+                # Also on the gist file, for templates that loop over the reports.
+                s.gist_file.linked_from = s.linked_from
     return sightings
 
 

@@ -66,7 +66,8 @@ def test_it_links_the_seed_message_and_both_gists_to_the_seed_signature(client):
     assert all(t.title == SEED_TITLE for t in texts) and signature.report_count == 3
     seed = CrashText.objects.get(message__isnull=False).message
     page = client.get(f"/crashes/{signature.pk}/").content.decode()
-    assert f'href="/threads/{seed.thread_id}/messages/{seed.pk}/"' in page
+    # pasted in the seed, which also links (or quotes the link to) both gists
+    assert page.count(f'href="/threads/{seed.thread_id}/#m{seed.pk}"') == 3
     thread_page = client.get(f"/threads/{seed.thread_id}/").content.decode()
     assert thread_page.count("/crashes/by-title/?title=BUG%3A%20unable") >= 3
 

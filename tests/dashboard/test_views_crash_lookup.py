@@ -52,7 +52,7 @@ def test_it_lists_the_seed_thread_and_message_on_the_signature_page(client, seed
     signature = CrashSignature.objects.get(title=SEED_TITLE)
     page = client.get(f"/crashes/{signature.pk}/").content.decode()
     assert f'href="/threads/{seed.thread_id}/"' in page
-    assert f'href="/threads/{seed.thread_id}/messages/{seed.pk}/"' in page
+    assert f'href="/threads/{seed.thread_id}/#m{seed.pk}"' in page
     assert "Luis Chamberlain" in page
 
 
@@ -67,8 +67,8 @@ def test_it_lists_the_messages_that_link_a_gist_holding_the_crash(client, seed):
     crash_texts_classify()
     signature = CrashSignature.objects.get(title=SEED_TITLE)
     page = client.get(f"/crashes/{signature.pk}/").content.decode()
-    assert "c44aaed21b99" in page and "/crash.txt" in page
-    assert page.count(f'href="/threads/{seed.thread_id}/messages/{seed.pk}/"') == 2
+    assert "c44aaed21b99ae4ecf3d7fc6a1bb00bc/crash.txt" in page
+    assert page.count(f'href="/threads/{seed.thread_id}/#m{seed.pk}"') == 2  # pasted, linked
     thread_page = client.get(f"/threads/{seed.thread_id}/").content.decode()
     assert "crash in crash.txt" in thread_page
 
