@@ -6,6 +6,8 @@ import pytest
 
 from tests.threads.upstream import SEED_MSGID, Upstream, fixture, point_settings
 from threads.models import Message, Source
+from threads.services.fetching import Recorder
+from threads.services.lkml_pages import lkml_walk
 from threads.services.tracking import TrackError, thread_refresh, thread_track
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +85,10 @@ def test_it_reads_a_failed_page_again_on_refresh(upstream, settings):
     page.refresh_from_db()
     assert page.last_error == "" and page.last_success_at
     assert Message.objects.get(msgid=ZI_YAN_MSGID).source_url.endswith("/06812.html")
+
+
+def test_it_follows_no_more_links_than_the_bound(upstream):
+    upstream.serve_lkml_pages()
+    _, outcomes = lkml_walk(start="2404.3/07010", thread=None, recorder=Recorder(), limit=1)
+    assert [o.source.key for o in outcomes] == ["2404.3/07010"]
+    assert len(upstream.server.log) == 1  # "In reply to" 06812 was not followed

@@ -76,3 +76,12 @@ def test_it_records_when_each_source_was_checked_and_what_changed(upstream, thre
     assert lore.last_change_summary == "1 new message"
     thread.refresh_from_db()
     assert thread.last_refreshed_at >= lore.last_checked_at
+
+
+def test_it_prunes_the_fetch_log_after_thirty_days(upstream, thread):
+    old = FetchLog.objects.count()
+    assert old > 0
+    FetchLog.objects.update(fetched_at=timezone.now() - timedelta(days=31))
+    threads_refresh_due(now=timezone.now() + timedelta(minutes=16))
+    assert FetchLog.objects.filter(fetched_at__lt=timezone.now() - timedelta(days=30)).count() == 0
+    assert FetchLog.objects.count() > 0  # this run's requests are logged

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from threads.fetchers import lkml
-from threads.models import Message, Source, Thread
+from threads.models import FetchLog, Message, Source, Thread
 from threads.parsing.links import classify_url
 from threads.services.artifacts import (
     link_sources_ensure,
@@ -32,6 +32,7 @@ __all__ = ["RefreshResult", "TrackError", "source_fetch_commit", "source_fetch_g
            "thread_refresh", "thread_track", "threads_refresh_due", "track_target"]
 
 log = logging.getLogger(__name__)
+FETCH_LOG_KEPT = timedelta(days=30)  # the beat run prunes older fetch log rows
 # "<ZjFGzS9pZ9Dk6Dyt@bombadil.infradead.org>" or the same without brackets.
 BARE_MSGID = re.compile(r"^<?(?P<msgid>[^\s<>/@]+@[^\s<>/@]+)>?$")
 
@@ -197,4 +198,5 @@ def threads_refresh_due(*, now: datetime | None = None, limit: int = 200) -> Due
         summary.failed += len(result.errors)
         summary.changed_sources += sum(1 for o in result.outcomes if o.changed)
         summary.lines.append(f"thread {thread.pk}: {result.summary}")
+    FetchLog.objects.filter(fetched_at__lt=now - FETCH_LOG_KEPT).delete()
     return summary
