@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Count, F
 from django.utils import timezone
 
-from ci_results.models import CrashReport, ReclassifyEvent
+from ci_results.models import CrashReport, CrashSignature, ReclassifyEvent
 from ci_results.parsing.crash import parse_log
 from ci_results.services import signatures
 from ci_results.services.reports import report_fields
@@ -31,6 +32,7 @@ class ClassifySummary:
     reports: int = 0  # reports they hold now
     no_crash: int = 0  # texts in which the parser found no crash
     moved: int = 0  # reports that changed signature (or appeared, or vanished) on re-parse
+    recounted: int = 0  # signatures whose counts were stale (a sweep only)
 
 
 def crash_text_seen_at(crash_text: CrashText) -> datetime:
@@ -116,6 +118,8 @@ def crash_texts_classify(
     if not reclassify:
         texts = texts.filter(classified_at__isnull=True)
     summary = ClassifySummary()
+    if ids is None:  # the sweep (beat, cron): also repair what deleted crash texts left
+        summary.recounted = signatures_recount_stale()
     for crash_text in texts.iterator(chunk_size=200):
         events = crash_text_classify(crash_text=crash_text, note=note)
         count = CrashReport.objects.filter(crash_text_id=crash_text.pk).count()
@@ -128,3 +132,17 @@ def crash_texts_classify(
                 progress(f"crash text {crash_text.pk}: {event.old_title or '-'!s} -> "
                          f"{event.new_title or '-'!s}")
     return summary
+
+
+def signatures_recount_stale() -> int:
+    """Recount signatures whose ``report_count`` disagrees with their reports.
+
+    A crash text deleted in threads (a gist whose content changed, a placeholder replaced
+    by the real mail, a removed thread) takes its reports with it (CASCADE) without telling
+    the counters; the periodic sweep repairs them. Returns how many were recounted.
+    """
+    stale = list(CrashSignature.objects.annotate(n=Count("reports"))
+                 .exclude(report_count=F("n")).values_list("pk", flat=True))
+    if stale:
+        signatures.signatures_recount(signature_ids=stale)
+    return len(stale)

@@ -13,11 +13,10 @@ seed's crash signature.
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Q
 
 from ci_results.models import CrashReport, CrashSignature, ReclassifyEvent, SignatureEvent
-from ci_results.services.crashtexts import crash_texts_classify
-from ci_results.services.signatures import signatures_recount
+from ci_results.services.crashtexts import crash_texts_classify, signatures_recount_stale
 from dashboard.demo.threads import SEED
 from threads.models import Commit, CrashText, GistFile, Source, Thread
 from threads.services.artifacts import commit_store, gist_store, link_sources_ensure
@@ -167,8 +166,7 @@ def remove() -> list[str]:
     with transaction.atomic():
         commits, _ = Commit.objects.filter(sha=COMMIT_SHA, message__contains=LABEL).delete()
         GistFile.objects.filter(content__startswith=f"# {LABEL}\n").delete()
-        stale = CrashSignature.objects.annotate(n=Count("reports")).exclude(report_count=F("n"))
-        signatures_recount(signature_ids=list(stale.values_list("pk", flat=True)))
+        signatures_recount_stale()
         orphans = _orphan_signatures()
         gone, _ = CrashSignature.objects.filter(pk__in=orphans).delete()
     return [f"artifacts: removed {commits} demo commit(s) and {len(orphans)} crash "

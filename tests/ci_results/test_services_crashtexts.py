@@ -134,3 +134,14 @@ def test_it_classifies_crash_text_of_an_mbox_import_on_commit(django_capture_on_
     seed_texts = texts.filter(title=SEED_TITLE).count()
     assert seed_texts >= 1
     assert CrashSignature.objects.get(title=SEED_TITLE).report_count == seed_texts
+
+
+def test_it_repairs_counts_a_deleted_crash_text_left_in_a_sweep(seed):
+    CrashText.objects.filter(message=seed).delete()  # e.g. the mail's thread was removed
+    signature = CrashSignature.objects.get(title=SEED_TITLE)
+    assert signature.report_count == 1 and not signature.reports.exists()
+    assert crash_texts_classify(ids=[]).recounted == 0  # only the sweep repairs
+    assert crash_texts_classify().recounted == 1
+    signature.refresh_from_db()
+    assert (signature.report_count, signature.first_seen, signature.representative) == (
+        0, None, None)
