@@ -226,3 +226,27 @@ def test_it_builds_the_same_series_when_mails_arrive_in_reverse():
     assert Patch.objects.get(series_version=v1, number=1).status == Patch.Status.SUPERSEDED
     reply = Message.objects.get(msgid="A1B2C3D4-0001@nvidia.com")
     assert reply.parent.msgid == "20240401100000.2-patch1@example.org"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_stores_a_mail_once_when_two_writers_race():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection, connections
+
+    from tests.conftest import require_service
+
+    require_service("PostgreSQL", connection.vendor == "postgresql",
+                    "concurrent writers need a server database")
+    raw = mail("race@example.org", "[PATCH] mm: race", "Signed-off-by: A <a@b.c>\n")
+
+    def writer(_: int) -> str:
+        try:
+            return ingest_mail(raw).status
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        statuses = sorted(pool.map(writer, range(4)))
+    assert statuses.count("new") == 1 and statuses.count("duplicate") == 3
+    assert Message.objects.filter(msgid="race@example.org").count() == 1

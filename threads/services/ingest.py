@@ -14,7 +14,7 @@ from itertools import islice
 from time import monotonic
 from typing import BinaryIO
 
-from django.db import reset_queries, transaction
+from django.db import IntegrityError, reset_queries, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -89,12 +89,23 @@ class IngestSummary:
 def message_ingest(
     *, parsed: ParsedMessage, source: str, thread: Thread | None = None
 ) -> IngestResult:
-    """Stores one parsed mail (any entry point: lore, lkml.iu.edu, a file, the demo seed)."""
-    ctx = IngestContext()
-    with transaction.atomic():
-        result = _ingest(ctx, parsed=parsed, source=source, thread=thread)
-        _finish(ctx)
-    return result
+    """Stores one parsed mail (any entry point: lore, lkml.iu.edu, a file, the demo seed).
+
+    Two writers storing the same mail at once (a refresh racing an import on PostgreSQL):
+    the unique Message-ID refuses the second, which then reports a duplicate.
+    """
+    try:
+        with transaction.atomic():
+            ctx = IngestContext()
+            result = _ingest(ctx, parsed=parsed, source=source, thread=thread)
+            _finish(ctx)
+        return result
+    except IntegrityError:
+        msgid = clean(parsed.message_id).strip().strip("<>")[:512]
+        existing = Message.objects.select_related("thread").filter(msgid=msgid).first()
+        if existing is None or existing.is_placeholder:
+            raise
+        return IngestResult(existing, existing.thread, "duplicate")
 
 
 def messages_ingest_mbox(
