@@ -9,9 +9,11 @@ from django.core.management import call_command
 
 from ci_results.models import CrashReport, CrashSignature, ReclassifyEvent
 from ci_results.services.crashtexts import crash_texts_classify
+from tests.threads.upstream import GIST_CRASH, GIST_TRUNCATED, SEED_MSGID, Upstream, point_settings
 from threads.models import CrashText, GistFile, Source
 from threads.parsing.hypermail import parse_hypermail_text
 from threads.services.ingest import message_ingest, messages_ingest_mbox
+from threads.services.tracking import thread_track
 
 SEED_TITLE = "BUG: unable to handle kernel NULL pointer dereference in filemap_get_folios_tag"
 # One WARNING as a kernel prints it (a different signature from the seed's).
@@ -145,3 +147,17 @@ def test_it_repairs_counts_a_deleted_crash_text_left_in_a_sweep(seed):
     signature.refresh_from_db()
     assert (signature.report_count, signature.first_seen, signature.representative) == (
         0, None, None)
+
+
+def test_it_classifies_the_tracked_seed_thread_and_its_gists(
+    settings, httpserver, django_capture_on_commit_callbacks
+):
+    Upstream(httpserver, point_settings(settings, httpserver)).serve_seed()
+    with django_capture_on_commit_callbacks(execute=True):
+        thread_track(url_or_msgid=SEED_MSGID)
+    gist_texts = CrashText.objects.filter(gist_file__gist_id__in=[GIST_CRASH, GIST_TRUNCATED])
+    assert {t.gist_file.gist_id for t in gist_texts} == {GIST_CRASH, GIST_TRUNCATED}
+    assert not CrashText.objects.filter(classified_at__isnull=True).exists()
+    assert set(gist_texts.values_list("title", flat=True)) == {SEED_TITLE}
+    shown = CrashReport.objects.filter(signature__title=SEED_TITLE)
+    assert shown.filter(crash_text__message__msgid=SEED_MSGID).exists()
