@@ -3,8 +3,9 @@
 import pytest
 
 from threads import seams
-from threads.models import CrashText, Message
+from threads.models import CrashText, Message, Source
 from threads.parsing.hypermail import parse_hypermail_text
+from threads.services.artifacts import gist_store
 from threads.services.ingest import message_ingest
 
 pytestmark = pytest.mark.django_db
@@ -67,3 +68,17 @@ def test_it_keeps_ingest_working_when_a_handler_fails(
     assert len(heard) == 1  # the other handler still ran
     assert "classifier down" in caplog.text
     assert broken not in seams.crash_text_handlers()
+
+
+def test_it_announces_gist_crash_text_once_per_content(
+    seed_text, heard, django_capture_on_commit_callbacks
+):
+    crash = seed_text[seed_text.index("Apr 30 10:38:04"):seed_text.index("The full decoded")]
+    source = Source.objects.create(kind=Source.Kind.GIST, key="c44aaed21b99ae4ecf3d7fc6a1bb00bc",
+                                   url="https://api.github.com/gists/c44aaed21b99ae4ecf3d7fc6a1bb00bc")
+    payload = {"files": {"crash.txt": {"filename": "crash.txt", "content": crash}}}
+    for _ in range(2):  # the same content again stores and announces nothing
+        with django_capture_on_commit_callbacks(execute=True):
+            gist_store(source=source, payload=payload)
+    ids = list(CrashText.objects.filter(gist_file__source=source).values_list("pk", flat=True))
+    assert ids and heard == [ids]
