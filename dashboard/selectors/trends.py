@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Max
+from django.db.models.functions import TruncWeek
 
 from ci_results.models import Config, Kernel, Rollup
 from ci_results.stats import OutcomeCounts, first_bad_last_good
@@ -32,21 +33,13 @@ def _point(x: object, counts: OutcomeCounts) -> charts.RatePoint:
     return charts.RatePoint(x, est.rate or 0.0, est.low, est.high, est.runs)
 
 
-def _week(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
-def _sum(a: OutcomeCounts, b: OutcomeCounts) -> OutcomeCounts:
-    return OutcomeCounts(a.passes + b.passes, a.crashes + b.crashes, a.hangs + b.hangs,
-                         a.errors + b.errors, a.skips + b.skips)
-
-
 def trends(*, reproducer_id: int | None = None, config_id: int | None = None,
            days: int = DEFAULT_DAYS) -> Trends:
     """Rates by week (days bucketed so each point has enough runs), by kernel, runs per day,
     all over the ``days`` up to the newest rollup day.
 
-    5 queries: the newest day, two GROUP BYs on the window's rollups, kernels and configs.
+    6 queries: the newest day, three GROUP BYs on the window's rollups (week x config, day,
+    kernel x config), kernels and configs.
     """
     rows = Rollup.objects.all()
     if reproducer_id is not None:
@@ -58,23 +51,26 @@ def trends(*, reproducer_id: int | None = None, config_id: int | None = None,
         return Trends(None, None, [], [], [], [])
     since = until - timedelta(days=days - 1)
     window = rows.filter(day__gte=since)
-    by_day_config = list(window.values("day", "config_id").annotate(**ROLLUP_SUMS).order_by())
+    # Weeks and days are summed in SQL: a year of days x configs would be 6,000 rows here.
+    by_week_config = list(window.annotate(week=TruncWeek("day")).values("week", "config_id")
+                          .annotate(**ROLLUP_SUMS).order_by())
+    by_day = list(window.values("day").annotate(**ROLLUP_SUMS).order_by("day"))
     by_kernel_config = list(window.values("kernel_id", "config_id").annotate(**ROLLUP_SUMS)
                             .order_by())
     configs = Config.objects.in_bulk({r["config_id"] for r in by_kernel_config}
-                                     | {r["config_id"] for r in by_day_config})
+                                     | {r["config_id"] for r in by_week_config})
     kernels = Kernel.objects.in_bulk({r["kernel_id"] for r in by_kernel_config})
 
     weekly: dict[int, dict[date, OutcomeCounts]] = defaultdict(dict)
-    daily: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for r in by_day_config:
-        counts = counts_of(r)
-        week = weekly[r["config_id"]]
-        week[_week(r["day"])] = _sum(week.get(_week(r["day"]), OutcomeCounts()), counts)
-        for outcome, n in (("pass", counts.passes), ("crash", counts.crashes),
-                           ("hang", counts.hangs), ("error", counts.errors),
-                           ("skip", counts.skips)):
-            daily[r["day"]][outcome] += n
+    for r in by_week_config:
+        week = r["week"].date() if isinstance(r["week"], datetime) else r["week"]
+        weekly[r["config_id"]][week] = counts_of(r)
+    per_day = []
+    for r in by_day:
+        n = counts_of(r)
+        per_day.append(charts.DayCounts(r["day"], {
+            "pass": n.passes, "crash": n.crashes, "hang": n.hangs, "error": n.errors,
+            "skip": n.skips}))
     order = sorted(configs.values(), key=lambda c: c.name)[:MAX_SERIES]
     over_time = [
         charts.RateSeries(c.name, tuple(_point(w, n) for w, n in sorted(weekly[c.pk].items())
@@ -95,5 +91,4 @@ def trends(*, reproducer_id: int | None = None, config_id: int | None = None,
         found = first_bad_last_good([(k.display_name, n.failures, n.runs) for k, n in points])
         if found is not None:
             boundaries.append(charts.Boundary(c.name, found.last_good, found.first_bad))
-    per_day = [charts.DayCounts(d, dict(daily[d])) for d in sorted(daily)]
     return Trends(since, until, over_time, across, boundaries, per_day)
