@@ -40,7 +40,9 @@ def test_it_shows_the_seed_tree_with_placeholders_diffs_links_and_crash(client):
     assert "mm/huge_memory.c" in page and "mm/migrate.c" in page
     assert '<span class="add">+ if (folio_test_dirty(folio)) {</span>' in page
     assert 'href="https://gist.github.com/mcgrof/c44aaed21b99ae4ecf3d7fc6a1bb00bc"' in page
-    assert "kernel crash text" in page and "BUG: kernel NULL pointer dereference" in page
+    assert "kernel crash text" in page
+    assert '<span class="mono">BUG: kernel NULL pointer dereference, address: 0000000000000036' \
+        in page  # the folded crash text is named by its first BUG line
     assert "quoted from Zi Yan" in page
     assert "2024-04-30 19:27 UTC" in page
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -69,6 +70,26 @@ def http_url(url: str) -> str:
     except ValueError:
         return ""
     return url if scheme in {"http", "https"} else ""
+
+
+# The line a reader looks for first: "BUG: kernel NULL pointer dereference, address: ...",
+# "WARNING: CPU: 1 PID: ...", "Oops: ...", "general protection fault ...", "kernel BUG at ...".
+_HEADLINE = re.compile(r"(BUG:|WARNING:|Oops:|general protection fault|kernel BUG at|"
+                       r"Kernel panic|KASAN:|UBSAN:|INFO: task .* blocked)")
+
+
+@register.filter
+def crash_headline(text: str) -> str:
+    for line in (text or "").splitlines():
+        match = _HEADLINE.search(line)
+        if match:
+            return line[match.start():][:160]
+    return next((line.strip()[:160] for line in (text or "").splitlines() if line.strip()), "")
+
+
+@register.filter
+def linecount(text: str) -> int:
+    return len((text or "").splitlines())
 
 
 @register.filter
