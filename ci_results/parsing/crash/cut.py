@@ -1,0 +1,208 @@
+"""Cut one report's lines out of a log: its context's lines, up to the next report.
+
+The lines of a log are split and stripped of their console prefix once per log (a
+``LineTable``), so cutting the eight reports of a log with eight hung tasks does not match
+the prefix regex on the same lines eight times; the cut itself is then list work.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from itertools import accumulate
+
+from .lines import CONSOLE, MAX_LINE, clean_line, is_questionable
+from .scan import OopsScanner, match_oops
+
+# How much of a log one report may span (a report is a few hundred lines at most; a
+# bounded window keeps every regex below linear in the input).
+MAX_REPORT_LINES = 1500
+MAX_REPORT_CHARS = 300_000
+MAX_PREFIX_LINES = 5
+
+_PANIC = "Kernel panic - not syncing"
+_TAINT = "Disabling lock debugging due to kernel taint"
+_UNREGISTER = "unregister_netdevice: waiting for"
+# Log lines after the start of the next report that still belong to this one's text.
+_KEEP_AFTER_SECOND = 200
+# Lines looked at after a report start when no second report comes (see _cut_lines).
+_STOP_AT = MAX_REPORT_LINES * 4
+# Lines a table holds: enough for one report's cut (_STOP_AT + _KEEP_AFTER_SECOND + 2).
+_TABLE_LINES = _STOP_AT + _KEEP_AFTER_SECOND + 100
+
+# One console line: optional syslog header, "host login: ", printk-dropped note, "<6>",
+# "[   60.002464]" and "[ T2148]" (see lines.py); matched over all lines of a table.
+_LINE_RE = re.compile(
+    r"^(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d [\w.-]{1,64} kernel: )?"
+    r"(?:[\w.-]{1,64} login: )?"
+    r"(?:(?:\*\* \d{1,9} printk messages dropped \*\* )?(?:<\d{1,3}>)?"
+    r"(\[ {0,20}\d{1,9}\.\d{1,9}\])(?:\[ {0,20}([TC]\d{1,9})\])? ?)?"
+    r"([^\n]*)",
+    re.M,
+)
+# The next _TABLE_LINES complete lines (a 30 MB CI log is never split whole).
+_SPAN_RE = re.compile(rf"(?:[^\n]*\n){{0,{_TABLE_LINES}}}")
+
+
+def _clean(stripped: str) -> str:
+    if len(stripped) > MAX_LINE:
+        stripped = stripped[:MAX_LINE]
+    return stripped.rstrip("\r") if stripped.endswith("\r") else stripped
+
+
+class LineTable:
+    """Lines of ``text`` from offset ``begin`` (a line start): offsets, contexts, text."""
+
+    def __init__(self, text: str, begin: int) -> None:
+        m = _SPAN_RE.match(text, begin)
+        end = m.end() if m else begin
+        chunk = text[begin:end]
+        self.at_end = chunk.count("\n") < _TABLE_LINES
+        if self.at_end:
+            end = len(text)
+            chunk = text[begin:]
+        rows = _LINE_RE.findall(chunk)
+        raw = chunk.split("\n")
+        if not self.at_end:  # the empty "line" after the chunk's last newline
+            rows.pop()
+            raw.pop()
+        strs = [r[2] for r in rows]
+        if "\r" in chunk or max(map(len, strs), default=0) > MAX_LINE:
+            strs = [_clean(s) for s in strs]
+        self.lines = strs
+        self.contexts = [c or (CONSOLE if s else "") for s, c, _ in rows]
+        # offsets[i]: where line i starts; offsets[i + 1] - 1: where its text ends.
+        self.offsets = list(accumulate((len(r) + 1 for r in raw), initial=begin))
+        self.has_skips = _PANIC in chunk or _TAINT in chunk
+
+    def index(self, pos: int) -> int:
+        """Index of the line starting at ``pos`` with enough lines after it, or -1."""
+        i = bisect_left(self.offsets, pos)
+        if i >= len(self.lines) or self.offsets[i] != pos:
+            return -1
+        if not self.at_end and len(self.lines) - i < _STOP_AT + _KEEP_AFTER_SECOND + 2:
+            return -1
+        return i
+
+
+def _table(scanner: OopsScanner, start: int) -> tuple[LineTable, int]:
+    table = scanner.table if isinstance(scanner.table, LineTable) else None
+    i = table.index(start) if table is not None else -1
+    if i == -1:
+        table = scanner.table = LineTable(scanner.text, start)
+        i = 0
+    assert table is not None
+    return table, i
+
+
+def _is_second_report(line: str) -> bool:
+    # A panic that follows a report ("Kernel panic - not syncing: panic_on_warn set") is
+    # part of it, not a new one.
+    # "unregister_netdevice: waiting for lo to become free" repeats during hangs.
+    oops = match_oops(line)
+    return oops is not None and oops.header not in ("Kernel panic", _UNREGISTER)
+
+
+def _second_report(scanner: OopsScanner, after: int) -> int:
+    """Start of the next line that begins another report, or -1."""
+    while True:
+        found = scanner.first(after)
+        if found is None:
+            return -1
+        if _is_second_report(scanner.text[found[1]:min(found[2], found[1] + MAX_LINE)]):
+            return found[1]
+        after = found[2] + 1
+
+
+@dataclass
+class Cut:
+    lines: list[str]  # stripped report lines, from the oops line on
+    prefix: list[str]  # up to 5 same-context lines before it
+    title_lines: int  # how many of ``lines`` belong to this report (before a second one)
+    end: int  # character offset where this report ends in the log
+    next_start: int  # where to look for the next report
+
+
+def _prefix(text: str, start: int, context: str, questionable: bool) -> list[str]:
+    """Up to MAX_PREFIX_LINES same-context lines before the report (50 lines back at most)."""
+    prefix: list[str] = []
+    back = start
+    seen = 0
+    while back > 0 and seen < 50 and len(prefix) < MAX_PREFIX_LINES:
+        b = text.rfind("\n", 0, back - 1) + 1
+        ctx, stripped = clean_line(text[b:back - 1][:MAX_LINE])
+        seen += 1
+        if ctx == context and stripped and (questionable or not is_questionable(stripped)):
+            prefix.insert(0, stripped)
+        back = b
+    return prefix
+
+
+def cut_report(
+    text: str, start: int, context: str, questionable: bool, scanner: OopsScanner | None = None
+) -> Cut:
+    """The report starting at line offset ``start``, printed in ``context`` ("T2148").
+
+    Its lines are those of the same context (without ``? func+0x1/0x2`` frames unless
+    ``questionable``) until MAX_REPORT_LINES lines or MAX_REPORT_CHARS characters, or
+    _KEEP_AFTER_SECOND log lines past the start of the next report; lines after a
+    ``Kernel panic`` past the 24th and "Disabling lock debugging" are left out.
+    """
+    scanner = scanner or OopsScanner(text)
+    prefix = _prefix(text, start, context, questionable)
+    first_end = text.find("\n", start)
+    second_at = -1 if first_end == -1 else _second_report(scanner, first_end + 1)
+    table, k0 = _table(scanner, start)
+    lines, ctxs, offs = table.lines, table.contexts, table.offsets
+    # Line index of the next report, relative to the start (it is never line 0).
+    ks = -1
+    if second_at != -1:
+        j = bisect_left(offs, second_at)
+        if j < len(lines) and offs[j] == second_at and j - k0 <= _STOP_AT:
+            ks = j - k0
+    # Past the next report, its lines only matter to the corrupted check for a while;
+    # stopping keeps a log with many reports linear.
+    stop = (ks + _KEEP_AFTER_SECOND if ks != -1 else _STOP_AT) + 1
+    hi = min(len(lines), k0 + stop)
+    end = offs[k0 + stop] if k0 + stop < len(lines) else len(text)
+    stop_line = k0 + stop  # the line the cut stops before
+    sel = [i for i in range(k0 + 1, hi) if ctxs[i] == context]
+    if not questionable and context:
+        sel = [i for i in sel if not ("?" in lines[i][:40] and is_questionable(lines[i]))]
+    if hi - k0 > MAX_REPORT_LINES + 1:
+        # Past MAX_REPORT_LINES, a line of another context ends the report.
+        j = bisect_left(sel, k0 + MAX_REPORT_LINES + 1)
+        i = k0 + MAX_REPORT_LINES + 1
+        while j < len(sel) and sel[j] == i:
+            j += 1
+            i += 1
+        if i < hi:
+            stop_line, end = i, offs[i]
+            del sel[j:]
+    taken = [k0, *sel]
+    cum = list(accumulate(len(lines[i]) for i in taken))
+    over = min(bisect_right(cum, MAX_REPORT_CHARS), MAX_REPORT_LINES)
+    if over < len(taken):  # this line is still part of the report, the next is not
+        del taken[over + 1:]
+        stop_line = taken[-1]
+        end = offs[stop_line + 1] - 1
+    second = offs[k0 + ks] if ks != -1 and k0 + ks <= stop_line else 0
+    limit = k0 + ks if second else len(lines)
+    if not table.has_skips:
+        out = [lines[i] for i in taken]
+        title = bisect_left(taken, limit)
+    else:
+        out, title, skip_rest = [], 0, False
+        for t, i in enumerate(taken):
+            line = lines[i]
+            if _TAINT in line or skip_rest:
+                continue
+            if t >= 24 and _PANIC in line:
+                skip_rest = True
+                continue
+            out.append(line)
+            title += i < limit
+    if not second or context not in ("", CONSOLE):
+        title = len(out)
+    return Cut(out, prefix, title, second or end, second or end)
