@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, count
+from operator import add, itemgetter
 
 from .lines import CONSOLE, MAX_LINE, clean_line, is_questionable
 from .scan import OopsScanner, match_oops
@@ -67,14 +68,26 @@ class LineTable:
         if not self.at_end:  # the empty "line" after the chunk's last newline
             rows.pop()
             raw.pop()
-        strs = [r[2] for r in rows]
+        strs = list(map(itemgetter(2), rows))
         if "\r" in chunk or max(map(len, strs), default=0) > MAX_LINE:
             strs = [_clean(s) for s in strs]
         self.lines = strs
         self.contexts = [c or (CONSOLE if s else "") for s, c, _ in rows]
         # offsets[i]: where line i starts; offsets[i + 1] - 1: where its text ends.
-        self.offsets = list(accumulate((len(r) + 1 for r in raw), initial=begin))
+        self.offsets = list(map(add, accumulate(map(len, raw), initial=begin), count()))
         self.has_skips = _PANIC in chunk or _TAINT in chunk
+        self.has_questionable = "?" in chunk
+        self._questionable: set[int] | None = None
+
+    def questionable(self) -> set[int]:
+        """Indexes of the ``? func+0x1/0x2`` lines (computed once per log)."""
+        if self._questionable is None:
+            lines = self.lines
+            self._questionable = {
+                i for i in range(len(lines))
+                if "?" in lines[i][:40] and is_questionable(lines[i])
+            } if self.has_questionable else set()
+        return self._questionable
 
     def index(self, pos: int) -> int:
         """Index of the line starting at ``pos`` with enough lines after it, or -1."""
@@ -168,8 +181,10 @@ def cut_report(
     end = offs[k0 + stop] if k0 + stop < len(lines) else len(text)
     stop_line = k0 + stop  # the line the cut stops before
     sel = [i for i in range(k0 + 1, hi) if ctxs[i] == context]
-    if not questionable and context:
-        sel = [i for i in sel if not ("?" in lines[i][:40] and is_questionable(lines[i]))]
+    if not questionable and context and table.has_questionable:
+        skip = table.questionable()
+        if skip:
+            sel = [i for i in sel if i not in skip]
     if hi - k0 > MAX_REPORT_LINES + 1:
         # Past MAX_REPORT_LINES, a line of another context ends the report.
         j = bisect_left(sel, k0 + MAX_REPORT_LINES + 1)

@@ -44,7 +44,8 @@ def clean_title(title: str) -> str:
     for _ in range(2):
         title = _NUM_RE.sub(r"\1NUM\3", title)
     title = _LONG_NUM_RE.sub("NUM", title)
-    title = "".join(c if c.isprintable() else " " for c in title)
+    if not title.isprintable():
+        title = "".join(c if c.isprintable() else " " for c in title)
     title = _SPACES_RE.sub(" ", title).strip()
     return title[:MAX_TITLE].rstrip()
 
