@@ -6,18 +6,21 @@ cause is a declared 4xx with a JSON ``detail``.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Path, Query, Status
 from ninja.errors import AuthorizationError, ValidationError
 from ninja.security import HttpBearer
+from pydantic import BeforeValidator
 
 from ci_results import selectors
 from ci_results.api_body import BodyError, component_schemas, read_runs_body, request_body_openapi
 from ci_results.models import CIToken, Run
 from ci_results.schemas import (
+    RFC3339,
     BatchOut,
     ErrorOut,
     RateOut,
@@ -31,6 +34,7 @@ from ci_results.schemas import (
 from ci_results.services import logs, runs, tokens
 
 MAX_ID = 2**63 - 1
+CURSOR = r"^[0-9]{1,18}$"
 Outcome = Literal["pass", "crash", "hang", "error", "skip"]
 SigStatus = Literal["open", "fixed", "invalid", "duplicate"]
 ERRORS_READ = {400: ErrorOut, 422: ValidationErrorOut}
@@ -71,15 +75,32 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
     return api.create_response(request, {"detail": detail}, status=422)
 
 
-def _since(value: datetime | None) -> datetime | None:
+def _matching(pattern: str, what: str) -> Any:
+    # pydantic alone reads more than the schema says (numbers as Unix times, no zone ...).
+    def check(value: Any) -> Any:
+        if not isinstance(value, str) or not re.match(pattern, value):
+            raise ValueError(f"expected {what}")
+        return value
+
+    return BeforeValidator(check)
+
+
+IsoDateTime = Annotated[datetime, _matching(RFC3339, "an RFC 3339 date-time with a zone")]
+IsoDate = Annotated[date, _matching(r"^[0-9]{4}-[01][0-9]-[0-3][0-9]$", "a date YYYY-MM-DD")]
+LOW, HIGH = datetime(1970, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC)
+
+
+def _clamp(value: datetime | None) -> datetime | None:
+    """A time filter far outside the data's years selects the same as the nearest bound."""
     if value is None:
         return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    if not 1970 <= value.year <= 2200:
-        raise ValidationError([{"loc": ["query", "since"], "type": "value_error",
-                                "msg": "must be between the years 1970 and 2200"}])
-    return value.astimezone(UTC)
+    try:
+        value = value.astimezone(UTC)
+    except OverflowError:  # year 1 or 9999 with an offset
+        return LOW if value.year < 2000 else HIGH
+    return min(max(value, LOW), HIGH)
 
 
 @api.post(
@@ -92,7 +113,12 @@ def _since(value: datetime | None) -> datetime | None:
 )
 def post_runs(request: HttpRequest):
     """201 created, 200 unchanged (same content posted before), 409 conflict (a run id
-    stored with other content; nothing is written)."""
+    stored with other content; nothing is written).
+
+    JSON: one run, or ``{"runs": [...]}`` (up to 1,000). To upload gzip console logs, send
+    ``multipart/form-data`` with a ``payload`` part holding that JSON and files named
+    ``console_log`` (single run) or ``console_log:<run_id>`` (batch).
+    """
     token: CIToken = request.auth
     try:
         body = read_runs_body(request)
@@ -131,14 +157,14 @@ def list_runs(
     reproducer: str | None = Query(None, max_length=200, description="reproducer name"),
     outcome: Outcome | None = None,
     signature: int | None = Query(None, ge=1, le=MAX_ID, description="crash signature id"),
-    since: datetime | None = Query(None, description="runs started at or after"),
-    cursor: str | None = Query(None, max_length=20, description="next_cursor of a page"),
+    since: IsoDateTime | None = Query(None, description="runs started at or after"),
+    cursor: str | None = Query(None, pattern=CURSOR, description="next_cursor of a page"),
     limit: int = Query(50, ge=1, le=500),
 ):
     try:
         items, next_cursor = selectors.runs_page(
             kernel=kernel, config=config, reproducer=reproducer, outcome=outcome,
-            signature=signature, since=_since(since), cursor=cursor, limit=limit,
+            signature=signature, since=_clamp(since), cursor=cursor, limit=limit,
         )
     except selectors.BadCursor as exc:
         return Status(400, {"detail": str(exc)})
@@ -159,7 +185,7 @@ def get_run(request: HttpRequest, pk: int = Path(..., ge=1, le=MAX_ID)):
 def list_signatures(
     request: HttpRequest,
     status: SigStatus | None = None,
-    cursor: str | None = Query(None, max_length=20),
+    cursor: str | None = Query(None, pattern=CURSOR, description="next_cursor of a page"),
     limit: int = Query(50, ge=1, le=500),
 ):
     try:
@@ -174,15 +200,14 @@ def list_signatures(
          summary="Crash rates per kernel x config x reproducer (Wilson 95%)")
 def summary(
     request: HttpRequest,
-    since: date | None = Query(None, description="first day counted (UTC)"),
+    since: IsoDate | None = Query(None, description="first day counted (UTC)"),
     include_demo: bool = Query(True, description="count the synthetic demo runs"),
 ):
-    if since is not None and not 1970 <= since.year <= 2200:
-        raise ValidationError([{"loc": ["query", "since"], "type": "value_error",
-                                "msg": "must be between the years 1970 and 2200"}])
-    rows = selectors.rates_summary(since=since, include_demo=include_demo)
+    start = _clamp(datetime(since.year, since.month, since.day, tzinfo=UTC)) if since else None
+    day = start.date() if start else None
+    rows = selectors.rates_summary(since=day, include_demo=include_demo)
     return {
-        "since": datetime(since.year, since.month, since.day, tzinfo=UTC) if since else None,
+        "since": datetime(day.year, day.month, day.day, tzinfo=UTC) if day else None,
         "rows": [RateOut(
             kernel_id=r.kernel_id, kernel=r.kernel, config_id=r.config_id, config=r.config,
             reproducer_id=r.reproducer_id, reproducer=r.reproducer, runs=r.runs,

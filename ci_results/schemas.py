@@ -7,11 +7,18 @@ The console log may hold NUL (serial consoles print garbage): it is stored as a 
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import AfterValidator, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 MAX_BATCH = 1000
 NO_NUL = r"^[^\x00]*$"
@@ -23,25 +30,41 @@ def _text(max_length: int, min_length: int = 0) -> Any:
     ]
 
 
-def _check_json(value: Any, depth: int = 0) -> Any:
-    if depth > 20:
-        raise ValueError("nested too deeply (at most 20 levels)")
+def _clean_json(value: Any, depth: int = 0) -> Any:
+    """Free-form JSON (vm, params) made storable: NUL in a string, which PostgreSQL's jsonb
+    cannot hold and JSON Schema cannot forbid, becomes U+FFFD."""
+    if depth > 32:
+        raise ValueError("nested too deeply (at most 32 levels)")
     if isinstance(value, str):
-        if "\x00" in value:
-            raise ValueError("strings may not contain NUL (\\u0000)")
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _check_json(key, depth + 1)
-            _check_json(item, depth + 1)
-    elif isinstance(value, list):
-        for item in value:
-            _check_json(item, depth + 1)
-    elif isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {_clean_json(k, depth + 1): _clean_json(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean_json(item, depth + 1) for item in value]
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
         raise ValueError("numbers must be finite")
     return value
 
 
-JsonObject = Annotated[dict[str, Any], AfterValidator(_check_json)]
+def _json_number(value: Any) -> Any:
+    # pydantic would read true as 1 and "5" as 5; JSON Schema says a number is a number.
+    if isinstance(value, bool | str | bytes):
+        raise ValueError("must be a JSON number")
+    return value
+
+
+JsonObject = Annotated[dict[str, Any], AfterValidator(_clean_json)]
+def _count(high: int) -> Any:
+    return Annotated[int, Field(ge=0, le=high), BeforeValidator(_json_number)]
+
+
+Seconds = Annotated[float, Field(ge=0, le=1e9, allow_inf_nan=False), BeforeValidator(_json_number)]
+# RFC 3339 (the OpenAPI "date-time" format) limited to the years every database and Python's
+# datetime round-trip; pydantic alone would accept more (no zone, no seconds, numbers).
+ISO_RANGE = (r"^(19[7-9][0-9]|2[01][0-9][0-9])-[01][0-9]-[0-3][0-9]"
+             r"[Tt][0-2][0-9]:[0-5][0-9]:[0-6][0-9](\.[0-9]+)?([Zz]|[+-][0-2][0-9]:[0-5][0-9])$")
+RFC3339 = (r"^[0-9]{4}-[01][0-9]-[0-3][0-9][Tt][0-2][0-9]:[0-5][0-9]:[0-6][0-9](\.[0-9]+)?"
+           r"([Zz]|[+-][0-2][0-9]:[0-5][0-9])$")
 Name = _text(200, 1)
 Small = _text(100)
 INT32 = 2**31 - 1
@@ -54,7 +77,7 @@ class PatchIn(Schema):
 
 class KernelIn(Schema):
     tree: Name = Field(description="mainline, linux-next, stable, a git URL ...")
-    version: Small = Field(min_length=1, description='as the kernel prints it: "6.9.0-rc6"')
+    version: _text(100, 1) = Field(description='as the kernel prints it: "6.9.0-rc6"')
     tag: Small = ""
     commit: _text(64) = ""
     label: Name | Literal[""] = ""
@@ -64,8 +87,8 @@ class KernelIn(Schema):
 class ConfigIn(Schema):
     name: Name
     filesystem: _text(50) = ""
-    block_size: int | None = Field(default=None, ge=0, le=INT32)
-    min_folio_order: int | None = Field(default=None, ge=0, le=32)
+    block_size: _count(INT32) | None = None
+    min_folio_order: _count(32) | None = None
     arch: _text(50) = ""
     kconfig_hash: _text(128) = ""
     params: JsonObject = Field(default_factory=dict)
@@ -88,23 +111,41 @@ class RunIn(Schema):
     config: ConfigIn
     reproducer: ReproducerIn
     outcome: Literal["pass", "crash", "hang", "error", "skip"]
-    started_at: datetime = Field(description="ISO 8601; without a zone it is taken as UTC")
-    duration_s: float | None = Field(default=None, ge=0, le=1e9, allow_inf_nan=False)
-    iterations: int | None = Field(default=None, ge=0, le=INT32)
+    started_at: datetime = Field(
+        description="RFC 3339 date-time with a zone, years 1970-2199",
+        json_schema_extra={"pattern": ISO_RANGE},
+    )
+    duration_s: Seconds | None = None
+    iterations: _count(INT32) | None = None
     host: _text(200) = ""
     vm: JsonObject = Field(default_factory=dict)
     console_log: str | None = Field(
         default=None, description="the console log as text; or upload it gzip-compressed"
     )
 
+    @field_validator("started_at", mode="before")
+    @classmethod
+    def _iso_text(cls, value: Any) -> Any:
+        # pydantic would read a number as a Unix time; the schema says ISO 8601 text.
+        if isinstance(value, datetime):
+            return value
+        if not isinstance(value, str) or not re.match(ISO_RANGE, value):
+            raise ValueError("must be an RFC 3339 date-time with a zone "
+                             "(2024-04-30T10:38:04Z), years 1970-2199")
+        return value
+
     @field_validator("started_at")
     @classmethod
     def _in_range(cls, value: datetime) -> datetime:
         if value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
-        if not (1970 <= value.year <= 2200):
+        try:
+            value = value.astimezone(UTC)
+        except OverflowError:
+            raise ValueError("out of range") from None
+        if not (1969 <= value.year <= 2200):  # 1969: 1970-01-01T00:00+05:00 in UTC
             raise ValueError("must be between the years 1970 and 2200")
-        return value.astimezone(UTC)
+        return value
 
 
 class RunBatchIn(Schema):

@@ -141,10 +141,10 @@ def _rollups(*, since: date | None, until: date | None, include_demo: bool,
     if reproducer:
         rows = rows.filter(reproducer__name=reproducer)
     if not include_demo:
-        # Rollups do not know origins; kernels/configs only used by demo runs are excluded.
-        demo_only = Run.objects.filter(origin__name=DEMO_ORIGIN).values("kernel_id")
+        # Rollups do not know origins: keep kernels that real (non-demo) runs tested. The
+        # demo set uses kernels of its own (tree "demo/..."), so none is shared.
         real = Run.objects.exclude(origin__name=DEMO_ORIGIN).values("kernel_id")
-        rows = rows.exclude(kernel_id__in=demo_only.difference(real))
+        rows = rows.filter(kernel_id__in=real)
     return rows
 
 
