@@ -9,6 +9,10 @@ from .oops import Format
 
 # "WARNING in foo[   60.123456]": a timestamp merged into the middle of a title.
 _CORRUPTED_TITLES = (re.compile(r"\[ *[0-9]+\.[0-9]+\]"),)
+# A literal each STACK_START regex needs: most reports lack most of them, and "[^k] backtrace"
+# has no literal prefix for the regex engine to skip ahead with.
+_STACK_START_LITERALS = ("race", "Allocated:", "Allocated by task ", "Freed:", "Freed by task ",
+                         " backtrace", "Backtrace:", "Uninit was stored to memory at")
 
 
 def find_corruption(title: str, report: str, fmt: Format | None) -> str:
@@ -31,8 +35,8 @@ def find_corruption(title: str, report: str, fmt: Format | None) -> str:
     if fmt.stack is None:
         return ""
     has_trace = False
-    for key in STACK_START:
-        m = key.search(report)
+    for literal, key in zip(_STACK_START_LITERALS, STACK_START, strict=True):
+        m = key.search(report) if literal in report else None
         if m is None:
             continue
         rest = report[m.start():].split("\n", 17)

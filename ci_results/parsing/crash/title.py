@@ -6,24 +6,25 @@ import re
 
 MAX_TITLE = 120
 
-# Applied in order to every title and alternative title.
-_REPLACEMENTS: tuple[tuple[re.Pattern[str], str], ...] = (
+# Applied in order to every title and alternative title, each only when the title holds
+# its literal (a regex cannot match without it; most titles hold none of them).
+_REPLACEMENTS: tuple[tuple[str, re.Pattern[str], str], ...] = (
     # "syz-executor.3", "syz-executor4/8123" -> "syz-executor"
-    (re.compile(r"syz-executor\.?[0-9]+(?:(?:/|:)[0-9]+)?"), "syz-executor"),
+    ("syz-executor", re.compile(r"syz-executor\.?[0-9]+(?:(?:/|:)[0-9]+)?"), "syz-executor"),
     # "syz.2.317" (new executor comm) -> "syz"
-    (re.compile(r"syz\.[0-9]+\.[0-9]+"), "syz"),
+    ("syz.", re.compile(r"syz\.[0-9]+\.[0-9]+"), "syz"),
     # "syzkaller123456/7" (repro binaries)
-    (re.compile(r"syzkaller[0-9]+(?:(?:/|:)[0-9]+)?"), "syzkaller"),
+    ("syzkaller", re.compile(r"syzkaller[0-9]+(?:(?:/|:)[0-9]+)?"), "syzkaller"),
     # "at addr ffff88006b3d6c80", "0x7f0012345678"
-    (re.compile(r"([^a-zA-Z0-9])(?:0x)?[0-9a-f]{6,}"), r"\1ADDR"),
+    ("", re.compile(r"([^a-zA-Z0-9])(?:0x)?[0-9a-f]{6,}"), r"\1ADDR"),
     # "10.0.2.15"
-    (re.compile(r"([^a-zA-Z0-9])(?:[0-9]{1,3}\.){3}[0-9]{1,3}"), r"\1IP"),
+    (".", re.compile(r"([^a-zA-Z0-9])(?:[0-9]{1,3}\.){3}[0-9]{1,3}"), r"\1IP"),
     # "mm/filemap.c:1980" -> "mm/filemap.c:LINE"
-    (re.compile(r"(\.\w+)(:[0-9]+)+"), r"\1:LINE"),
+    (":", re.compile(r"(\.\w+)(:[0-9]+)+"), r"\1:LINE"),
     # "ip6_fragment+0x1052/0x2d80" -> "ip6_fragment"
-    (re.compile(r"([a-zA-Z][a-zA-Z0-9_.]+)\+0x[0-9a-z]+/0x[0-9a-z]+"), r"\1"),
+    ("+0x", re.compile(r"([a-zA-Z][a-zA-Z0-9_.]+)\+0x[0-9a-z]+/0x[0-9a-z]+"), r"\1"),
     # "CPU#3"
-    (re.compile(r"CPU#[0-9]+"), "CPU"),
+    ("CPU#", re.compile(r"CPU#[0-9]+"), "CPU"),
 )
 # "age=5 cpu=0 pid=3" -> "age=NUM cpu=NUM pid=NUM"; run twice for "0,1,2".
 _NUM_RE = re.compile(r"(\W)(\d+)(\W|$)")
@@ -39,8 +40,9 @@ def clean_title(title: str) -> str:
     ``"KASAN: use-after-free in do_con_write.part.NUM at addr ADDR"``."""
     # Replacements only shorten a title; cutting first bounds their (quadratic at worst) cost.
     title = title[: MAX_TITLE * 5]
-    for regex, repl in _REPLACEMENTS:
-        title = regex.sub(repl, title)
+    for literal, regex, repl in _REPLACEMENTS:
+        if literal in title:
+            title = regex.sub(repl, title)
     for _ in range(2):
         title = _NUM_RE.sub(r"\1NUM\3", title)
     title = _LONG_NUM_RE.sub("NUM", title)
