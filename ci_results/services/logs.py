@@ -108,6 +108,10 @@ def log_open_bytes(*, path: str) -> BinaryIO:
     return gzip.open(_root() / path, "rb")  # type: ignore[return-value]
 
 
+def log_abspath(*, path: str) -> Path:
+    return _root() / path
+
+
 def log_read_bytes(*, path: str) -> bytes:
     with gzip.open(_root() / path, "rb") as fh:
         return fh.read()
