@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from itertools import islice
 from time import monotonic
 from typing import BinaryIO
 
 from django.db import IntegrityError, reset_queries, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from threads.models import Message, Patch, Thread
@@ -28,16 +26,9 @@ from threads.parsing.quotes import parse_body
 from threads.parsing.subject import parse_subject
 from threads.parsing.types import MessageParseError, ParsedMessage, SubjectInfo
 from threads.services import content
-from threads.services.common import (
-    DATE_TOLERANCE,
-    SYNTHETIC_DOMAIN,
-    clean,
-    clean_all,
-    is_placeholder_msgid,
-    is_synthetic_msgid,
-    names_match,
-)
-from threads.services.context import BatchFacts, IngestContext, Replaceable
+from threads.services.common import clean, clean_all
+from threads.services.context import IngestContext, Replaceable
+from threads.services.facts import batch_facts, replaceable_find
 from threads.services.people import PersonCache, person_get_or_create
 from threads.services.placeholders import placeholder_ids_learn, placeholders_create
 from threads.services.series import patch_mail_record, reply_target_find, versions_link
@@ -162,37 +153,6 @@ def _parse_raw(raw: bytes, *, position: int) -> ParsedMessage | FailedMessage:
         return FailedMessage(position, "", _reason(exc))
 
 
-def batch_facts(parsed: list[ParsedMessage]) -> BatchFacts:
-    """One query for "seen before? / awaited by early replies?", one for replaceable rows."""
-    ids = list({clean(p.message_id).strip().strip("<>")[:512] for p in parsed})
-    known: dict[str, tuple[int, bool]] = {}
-    awaited: set[str] = set()
-    rows = Message.objects.filter(
-        Q(msgid__in=ids) | Q(in_reply_to__in=ids, parent__isnull=True)
-    ).values_list("pk", "msgid", "is_placeholder", "in_reply_to", "parent_id")
-    for pk, msgid, is_placeholder, in_reply_to, parent_id in rows:
-        known[msgid] = (pk, is_placeholder)
-        if parent_id is None and in_reply_to:
-            awaited.add(in_reply_to)
-    dates = [p.date for p in parsed if p.date is not None]
-    replaceables = []
-    if dates:
-        window = (min(dates) - DATE_TOLERANCE, max(dates) + DATE_TOLERANCE)
-        replaceables = [
-            Replaceable(pk, msgid, date, name or "")
-            for pk, msgid, date, name in Message.objects.filter(
-                Q(is_placeholder=True) | Q(msgid__endswith=SYNTHETIC_DOMAIN),
-                date__range=window,
-            ).values_list("pk", "msgid", "date", "author__name")
-        ]
-    roots = {}
-    wanted = list({i for p in parsed for i in (p.message_id, *p.references) if i})
-    for start in range(0, len(wanted), 5000):
-        part = wanted[start:start + 5000]
-        roots.update((t.root_msgid, t) for t in Thread.objects.filter(root_msgid__in=part))
-    return BatchFacts(known, awaited, replaceables, roots)
-
-
 def _ingest_parsed(
     ctx: IngestContext, summary: IngestSummary, *, parsed: ParsedMessage, source: str,
     thread: Thread | None,
@@ -261,7 +221,7 @@ def _ingest(
     if mine is not None:
         target = Message.objects.select_related("thread", "parent").get(pk=mine[0])
     else:
-        target = _replaceable(facts, author_name=parsed.author.name, date=parsed.date,
+        target = replaceable_find(facts, author_name=parsed.author.name, date=parsed.date,
                               msgid=msgid)
     if target is not None:
         ctx.flush()  # deferred rows of the row being replaced must exist to be replaced
@@ -322,20 +282,6 @@ def _ingest(
     thread_touch(thread=thread, message=message)
     ctx.remember(message)
     return IngestResult(message, thread, status, len(created))
-
-
-def _replaceable(
-    facts: BatchFacts, *, author_name: str, date: datetime | None, msgid: str
-) -> Message | None:
-    """A placeholder (or a mail read without Message-ID) this real mail stands for."""
-    if date is None or not author_name or is_synthetic_msgid(msgid):
-        return None
-    for r in sorted(facts.replaceables, key=lambda r: not is_placeholder_msgid(r.msgid)):
-        if r.date is not None and abs(r.date - date) <= DATE_TOLERANCE and names_match(
-            r.author_name, author_name
-        ):
-            return Message.objects.select_related("author", "thread", "parent").get(pk=r.pk)
-    return None
 
 
 def _place(
