@@ -11,7 +11,6 @@ or a report marked corrupted.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 
 from ..types import CrashReport, KernelInfo, LogAnalysis
@@ -48,13 +47,11 @@ def next_report(
     if found is None:
         return None
     oops, begin, end = found
-    report, next_pos = parse_one(text, oops, begin, end, scanner)
-    panicked = text.find(_PANIC, begin, begin + 2_000_000) != -1
-    report = dataclasses.replace(
-        report, panicked=panicked,
+    return parse_one(
+        text, oops, begin, end, scanner,
+        panicked=text.find(_PANIC, begin, begin + 2_000_000) != -1,
         suppressed=is_suppressed(text) if suppressed is None else suppressed,
     )
-    return report, next_pos
 
 
 def keep_report(reports: list[CrashReport], report: CrashReport) -> bool:

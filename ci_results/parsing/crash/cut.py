@@ -34,14 +34,22 @@ _TABLE_LINES = _STOP_AT + _KEEP_AFTER_SECOND + 100
 
 # One console line: optional syslog header, "host login: ", printk-dropped note, "<6>",
 # "[   60.002464]" and "[ T2148]" (see lines.py); matched over all lines of a table.
-_LINE_RE = re.compile(
-    r"^(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d [\w.-]{1,64} kernel: )?"
-    r"(?:[\w.-]{1,64} login: )?"
+_SYSLOG = r"(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d [\w.-]{1,64} kernel: )?"
+_LOGIN = r"(?:[\w.-]{1,64} login: )?"
+_CONSOLE = (
     r"(?:(?:\*\* \d{1,9} printk messages dropped \*\* )?(?:<\d{1,3}>)?"
     r"(\[ {0,20}\d{1,9}\.\d{1,9}\])(?:\[ {0,20}([TC]\d{1,9})\])? ?)?"
-    r"([^\n]*)",
-    re.M,
+    r"([^\n]*)"
 )
+_LINE_RE = re.compile("^" + _SYSLOG + _LOGIN + _CONSOLE, re.M)
+# The same without the syslog and login parts, for the (most) logs without " kernel: " or
+# " login: ": trying them costs a third of the matching.
+_LINE_RES = {
+    (True, True): _LINE_RE,
+    (True, False): re.compile("^" + _SYSLOG + _CONSOLE, re.M),
+    (False, True): re.compile("^" + _LOGIN + _CONSOLE, re.M),
+    (False, False): re.compile("^" + _CONSOLE, re.M),
+}
 # The next _TABLE_LINES complete lines (a 30 MB CI log is never split whole).
 _SPAN_RE = re.compile(rf"(?:[^\n]*\n){{0,{_TABLE_LINES}}}")
 
@@ -63,7 +71,7 @@ class LineTable:
         if self.at_end:
             end = len(text)
             chunk = text[begin:]
-        rows = _LINE_RE.findall(chunk)
+        rows = _LINE_RES[" kernel: " in chunk, " login: " in chunk].findall(chunk)
         raw = chunk.split("\n")
         if not self.at_end:  # the empty "line" after the chunk's last newline
             rows.pop()

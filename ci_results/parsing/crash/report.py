@@ -92,7 +92,8 @@ def describe(lines: list[str], oops: Oops) -> _Description | None:
 
 
 def parse_one(
-    text: str, oops: Oops, begin: int, line_end: int, scanner: OopsScanner | None = None
+    text: str, oops: Oops, begin: int, line_end: int, scanner: OopsScanner | None = None,
+    *, panicked: bool = False, suppressed: bool = False,
 ) -> tuple[CrashReport, int]:
     """Describe the report that starts at ``begin``; return it and where to search next."""
     context, _ = clean_line(text[begin:min(line_end, begin + MAX_LINE)])
@@ -130,5 +131,7 @@ def parse_one(
         start=begin,
         end=cut.end,
         kernel=find_kernel_info(body, text[: min(begin, 200_000)]),
+        panicked=panicked,
+        suppressed=suppressed,
     )
     return report, max(cut.next_start, line_end + 1)
