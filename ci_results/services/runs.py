@@ -14,9 +14,6 @@ from ci_results.models import Origin, Run
 from ci_results.schemas import RunIn
 from ci_results.services import dimensions, logs, rollups
 
-# How many times a batch is re-read after losing an insert race on the unique key.
-RACE_RETRIES = 5
-
 
 class OriginMismatch(Exception):
     """A run names an origin other than the token's (403)."""
@@ -108,7 +105,8 @@ def runs_record(
             return result
         except IntegrityError:
             # A cached kernel/config/reproducer id was deleted under us (only tests and
-            # demo removal delete them): forget the cache and do it once more.
+            # demo removal delete them), or a run vanished mid-race: forget the cache and
+            # do it once more.
             if outer or attempt:
                 raise
             dimensions.dimensions_forget()
@@ -134,58 +132,51 @@ def _existing(origin: Origin, run_ids: list[str]) -> dict[str, tuple[str, int]]:
     return found
 
 
-def _classify(
-    prepared: list[_Prepared], existing: dict[str, tuple[str, int]]
-) -> tuple[list[RunResult | None], list[_Prepared]]:
-    """Results known before writing (unchanged/conflict) and the runs left to create."""
-    results: list[RunResult | None] = []
-    to_create: list[_Prepared] = []
-    in_batch: dict[str, str] = {}
+def _record(origin: Origin, prepared: list[_Prepared], *, use_cache: bool) -> BatchResult:
+    """Insert first (``ON CONFLICT DO NOTHING``), then classify what was skipped.
+
+    Invariant: (origin, run_id) is unique. A run another request stored first (even one
+    committing while we insert: PostgreSQL waits for it) is skipped by the INSERT, never an
+    error, and compared by content hash: same -> unchanged, different -> conflict, and a
+    conflict makes the caller roll the whole batch back.
+    """
+    first: dict[str, _Prepared] = {}
+    for item in prepared:
+        first.setdefault(item.run.run_id, item)  # a run repeated in the batch is written once
+    objs = _build(origin, list(first.values()), use_cache=use_cache)
+    inserted = _insert(objs)
+    skipped = [run_id for run_id in first if run_id not in inserted]
+    existing = _existing(origin, skipped) if skipped else {}
+    results = []
     for item in prepared:
         run_id = item.run.run_id
-        if run_id in in_batch:
-            same = in_batch[run_id] == item.content_hash
-            results.append(RunResult(run_id, "unchanged" if same else "conflict", None,
-                                     "" if same else "repeated in the batch with other content"))
+        head = first[run_id]
+        if run_id in inserted:
+            pk, digest = inserted[run_id], head.content_hash
+            status = "created" if item is head else "unchanged"
         elif run_id in existing:
             digest, pk = existing[run_id]
-            same = digest == item.content_hash
-            results.append(RunResult(run_id, "unchanged" if same else "conflict", pk,
-                                     "" if same else "stored before with different content"))
-        else:
-            results.append(None)
-            to_create.append(item)
-        in_batch.setdefault(run_id, item.content_hash)
-    return results, to_create
+            status = "unchanged"
+        else:  # skipped, yet gone: a concurrent writer rolled back; the caller retries
+            raise IntegrityError(f"run {run_id!r} vanished while being stored")
+        detail = ""
+        if item.content_hash != digest:
+            status = "conflict"
+            detail = ("repeated in the batch with other content" if item is not head
+                      and run_id in inserted else "stored before with different content")
+        results.append(RunResult(run_id, status, pk, detail))
+    if any(r.status == "conflict" for r in results):
+        return BatchResult([r if r.status == "conflict" else RunResult(
+            r.run_id, "rejected", None, "not stored: another run of the batch conflicts")
+            for r in results])
+    rollups.rollup_add(increments=rollups.rollup_increments(
+        ((r.started_at.date(), r.kernel_id, r.config_id, r.reproducer_id), r.outcome)
+        for r in objs if r.run_id in inserted
+    ))
+    return BatchResult(results)
 
 
-def _record(origin: Origin, prepared: list[_Prepared], *, use_cache: bool) -> BatchResult:
-    for _ in range(RACE_RETRIES):
-        existing = _existing(origin, list({p.run.run_id for p in prepared}))
-        results, to_create = _classify(prepared, existing)
-        if any(r is not None and r.status == "conflict" for r in results):
-            return BatchResult([r or RunResult(p.run.run_id, "rejected", None,
-                                               "not stored: another run of the batch conflicts")
-                                for r, p in zip(results, prepared, strict=True)])
-        try:
-            created = _insert(origin, to_create, use_cache=use_cache)
-        except IntegrityError:
-            # Invariant: (origin, run_id) is unique. A concurrent request stored one of
-            # these runs first; its savepoint is rolled back, so re-read and classify again.
-            continue
-        ids = iter(created)
-        final = [r or RunResult(p.run.run_id, "created", next(ids))
-                 for r, p in zip(results, prepared, strict=True)]
-        # A run repeated inside the batch points at the row its first copy created.
-        first_id = {r.run_id: r.id for r in final if r.status == "created"}
-        return BatchResult([RunResult(r.run_id, r.status, r.id or first_id.get(r.run_id),
-                                      r.detail) for r in final])
-    raise IntegrityError("runs_record lost the insert race too many times")
-
-
-def _insert(origin: Origin, to_create: list[_Prepared], *, use_cache: bool) -> list[int]:
-    if not to_create:
-        return []
+def _build(origin: Origin, items: list[_Prepared], *, use_cache: bool) -> list[Run]:
     local: dict[tuple[str, str], int] = {}
 
     def resolve(kind: str, value: Any) -> int:
@@ -197,7 +188,7 @@ def _insert(origin: Origin, to_create: list[_Prepared], *, use_cache: bool) -> l
         return local[key]
 
     objs = []
-    for item in to_create:
+    for item in items:
         run = item.run
         objs.append(Run(
             origin=origin, run_id=run.run_id,
@@ -211,13 +202,34 @@ def _insert(origin: Origin, to_create: list[_Prepared], *, use_cache: bool) -> l
             log_sha256=item.log.sha256 if item.log else "",
             content_hash=item.content_hash,
         ))
-    with transaction.atomic():  # a savepoint: losing the race must not abort the batch
-        Run.objects.bulk_create(objs, batch_size=500)
-    rollups.rollup_add(increments=rollups.rollup_increments(
-        ((r.started_at.date(), r.kernel_id, r.config_id, r.reproducer_id), r.outcome)
-        for r in objs
-    ))
-    return [r.pk for r in objs]
+    return objs
+
+
+def _insert(objs: list[Run]) -> dict[str, int]:
+    """``INSERT ... ON CONFLICT (origin_id, run_id) DO NOTHING RETURNING id, run_id``: the
+    run ids actually inserted, with their new ids (PostgreSQL and SQLite >= 3.35)."""
+    if not objs:
+        return {}
+    qn = connection.ops.quote_name
+    fields = [f for f in Run._meta.concrete_fields if not f.primary_key]
+    cols = ", ".join(qn(f.column) for f in fields)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    inserted: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), 500):
+            chunk = objs[start:start + 500]
+            params = [f.get_db_prep_save(f.pre_save(obj, True), connection)
+                      for obj in chunk for f in fields]
+            cursor.execute(
+                f"INSERT INTO {qn(Run._meta.db_table)} ({cols}) VALUES "
+                f"{', '.join([row] * len(chunk))} ON CONFLICT (origin_id, run_id) DO NOTHING "
+                f"RETURNING {qn('id')}, {qn('run_id')}",
+                params,
+            )
+            inserted.update({run_id: pk for pk, run_id in cursor.fetchall()})
+    for obj in objs:
+        obj.pk = inserted.get(obj.run_id)
+    return inserted
 
 
 def _enqueue_parsing(result: BatchResult, prepared: list[_Prepared]) -> None:

@@ -1,0 +1,234 @@
+"""HTTP ingest benchmark: gunicorn on loopback, 8 concurrent clients, then a count check.
+
+Phases (each bounded, each stops by itself):
+  single   one run per request, no log
+  logs     one run per request with a ~20 KB console log holding the seed crash (parsed
+           after commit by a Celery worker when --broker is given, else in-process)
+  batch    100 runs per request
+Every tenth request is posted twice (a client retry; the second must answer 200). Prints runs/s
+and p50/p95/p99 latency per phase, then counts in the database that every run is stored once;
+the last line is ``lost: N duplicated: M``.
+
+    .venv/bin/python bench/ingest_http.py \
+        --database postgres://postgres@127.0.0.1:5432/kbd_bench_ingest \
+        --broker redis://127.0.0.1:6379/6
+    .venv/bin/python bench/ingest_http.py --database sqlite   # the embedded default, a temp file
+
+The database named is DROPPED and re-created (PostgreSQL) before the run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "tests" / "fixtures" / "runs" / "0001-seed-null-deref-writeback.log"
+PY = sys.executable
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def console_log(run_id: str, size: int = 20_000) -> str:
+    """A boot log padded to ~20 KB ending in the seed crash; unique per run (its id)."""
+    crash = FIXTURE.read_text()
+    lines = [f"[    0.000000] kbd bench run {run_id}"]
+    t = 0.1
+    while sum(len(x) + 1 for x in lines) + len(crash) < size:
+        lines.append(f"[{t:12.6f}] systemd[1]: Started unit-{len(lines)}.service - bench unit.")
+        t += 0.013
+    return "\n".join(lines) + "\n" + crash
+
+
+def payload(run_id: str, i: int, log: bool) -> dict:
+    kernels = [("mainline", "6.9.0-rc6", "v6.9-rc6"), ("mainline", "6.9.0-rc5", "v6.9-rc5"),
+               ("linux-next", "6.9.0-rc6-next-20240430", "next-20240430")]
+    tree, version, tag = kernels[i % 3]
+    run = {
+        "run_id": run_id,
+        "kernel": {"tree": tree, "version": version, "tag": tag},
+        "config": {"name": ["xfs-4k", "xfs-16k-lbs", "xfs-reflink-4k", "ext4-4k"][i % 4],
+                   "filesystem": "xfs", "block_size": 4096, "arch": "x86_64"},
+        "reproducer": {"name": "split-huge-pages-dd-loop"},
+        "outcome": "crash" if log else ["pass", "pass", "pass", "crash", "hang", "error"][i % 6],
+        "started_at": f"2024-04-{10 + i % 20:02d}T{i % 24:02d}:00:00Z",
+        "duration_s": 600.0, "iterations": 40, "host": f"node-{i % 5}",
+        "vm": {"cpus": 4, "memory_gb": 8},
+    }
+    if log:
+        run["console_log"] = console_log(run_id)
+    return run
+
+
+class Client(threading.Thread):
+    def __init__(self, port: int, token: str, jobs: list[tuple[bytes, int]], out: dict):
+        super().__init__(daemon=True)
+        self.port, self.token, self.jobs, self.out = port, token, jobs, out
+
+    def post(self, conn: http.client.HTTPConnection, body: bytes) -> tuple[int, float]:
+        t0 = time.perf_counter()
+        conn.request("POST", "/api/v1/runs", body=body, headers={
+            "Authorization": f"Bearer {self.token}", "Content-Type": "application/json"})
+        resp = conn.getresponse()
+        resp.read()
+        return resp.status, time.perf_counter() - t0
+
+    def run(self) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        for index, (body, nruns) in enumerate(self.jobs):
+            status, took = self.post(conn, body)
+            self.out["lat"].append(took)
+            self.out["status"].append(status)
+            self.out["runs"] += nruns if status == 201 else 0
+            if index % 10 == 9:  # a client that lost the answer retries the same request
+                status, took = self.post(conn, body)
+                self.out["lat"].append(took)
+                self.out["retry_status"].append(status)
+        conn.close()
+
+
+def pct(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] * 1000 if len(
+        values) > 1 else values[0] * 1000
+
+
+def phase(name: str, port: int, token: str, clients: int, bodies: list[tuple[bytes, int]]):
+    outs = [{"lat": [], "status": [], "retry_status": [], "runs": 0} for _ in range(clients)]
+    threads = [Client(port, token, bodies[i::clients], outs[i]) for i in range(clients)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - t0
+    lat = [x for o in outs for x in o["lat"]]
+    statuses = [s for o in outs for s in o["status"]]
+    retries = [s for o in outs for s in o["retry_status"]]
+    runs = sum(o["runs"] for o in outs)
+    bad = [s for s in statuses if s != 201] + [s for s in retries if s != 200]
+    print(f"{name:7s} {runs:6d} runs in {len(lat):5d} requests, {wall:6.2f} s: "
+          f"{runs / wall:8.1f} runs/s  p50 {pct(lat, 50):6.1f} ms  p95 {pct(lat, 95):6.1f} ms  "
+          f"p99 {pct(lat, 99):6.1f} ms  errors {len(bad)}"
+          + (f" {sorted(set(bad))}" if bad else ""), flush=True)
+    return runs
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--database", default="postgres://postgres@127.0.0.1:5432/kbd_bench_ingest",
+                    help="postgres:// URL (dropped and re-created) or 'sqlite' (temp file)")
+    ap.add_argument("--broker", default="", help="redis:// URL: parse logs on a Celery worker")
+    ap.add_argument("--clients", type=int, default=8)
+    ap.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    ap.add_argument("--single", type=int, default=2000, help="runs posted one by one")
+    ap.add_argument("--logs", type=int, default=600, help="runs posted with a 20 KB log")
+    ap.add_argument("--batches", type=int, default=100, help="batches of 100 runs")
+    args = ap.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="kbd-bench-ingest-"))
+    if args.database == "sqlite":
+        db_url = f"sqlite:///{tmp / 'bench.sqlite3'}"
+    else:
+        db_url = args.database
+        base, name = db_url.rsplit("/", 1)
+        for sql in (f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}"):
+            subprocess.run([PY, "-c", "import psycopg,sys; c=psycopg.connect(sys.argv[1], "
+                            "autocommit=True); c.execute(sys.argv[2])", base + "/postgres", sql],
+                           check=True)
+    env = dict(os.environ, DATABASE_URL=db_url, DEBUG="0", SECRET_KEY="bench-" + uuid.uuid4().hex,
+               ALLOWED_HOSTS="127.0.0.1", SECURE_SSL_REDIRECT="0", DATABASE_CONN_MAX_AGE="600",
+               CONSOLE_LOG_DIR=str(tmp / "logs"), LOG_LEVEL="WARNING",
+               CELERY_BROKER_URL=args.broker, CELERY_RESULT_BACKEND="")
+    subprocess.run([PY, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
+    token = subprocess.run([PY, "manage.py", "create_ci_token", "--origin", "bench"], cwd=ROOT,
+                           env=env, check=True, capture_output=True, text=True).stdout.strip()
+    port = free_port()
+    procs = [subprocess.Popen(
+        [PY, "-m", "gunicorn", "dashboard.wsgi", "-b", f"127.0.0.1:{port}", "--workers",
+         str(args.workers), "--log-level", "warning"], cwd=ROOT, env=env)]
+    if args.broker:
+        procs.append(subprocess.Popen(
+            [PY, "-m", "celery", "-A", "dashboard", "worker", "--pool=solo", "-l", "WARNING",
+             "-n", f"bench-{port}@%h", "--without-gossip", "--without-mingle",
+             "--without-heartbeat"], cwd=ROOT, env=env))
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        where = "on a Celery worker" if args.broker else "in-process"
+        print(f"database {db_url.split('@')[-1]}, {args.clients} clients, gunicorn "
+              f"{args.workers} workers, parsing {where}")
+        tag = uuid.uuid4().hex[:6]
+        expected: list[str] = []
+
+        def ids(prefix: str, n: int) -> list[str]:
+            new = [f"{tag}-{prefix}-{i}" for i in range(n)]
+            expected.extend(new)
+            return new
+
+        singles = [(json.dumps(payload(r, i, False)).encode(), 1)
+                   for i, r in enumerate(ids("single", args.single))]
+        phase("single", port, token, args.clients, singles)
+        with_logs = [(json.dumps(payload(r, i, True)).encode(), 1)
+                     for i, r in enumerate(ids("log", args.logs))]
+        phase("logs", port, token, args.clients, with_logs)
+        batch_ids = ids("batch", args.batches * 100)
+        batches = [(json.dumps({"runs": [payload(r, i + j, False) for j, r in
+                                         enumerate(batch_ids[i:i + 100])]}).encode(), 100)
+                   for i in range(0, len(batch_ids), 100)]
+        phase("batch", port, token, args.clients, batches)
+        verify(env, expected, args.logs, tag)
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            p.wait(timeout=30)
+
+
+VERIFY = """
+import os, sys, json, time, django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dashboard.settings"); django.setup()
+from django.db.models import Count, Sum
+from ci_results.models import Rollup, Run
+expected = set(json.load(sys.stdin)); nlogs, tag = int(sys.argv[1]), sys.argv[2]
+rows = Run.objects.filter(run_id__startswith=tag + "-").values("run_id").annotate(n=Count("id"))
+seen = {r["run_id"]: r["n"] for r in rows}
+lost = len(expected - set(seen)); dup = sum(n - 1 for n in seen.values())
+t0 = time.monotonic()
+logs = Run.objects.filter(run_id__startswith=tag + "-log-")
+while logs.filter(parsed_at__isnull=True).exists() and time.monotonic() - t0 < 300:
+    time.sleep(0.5)
+parsed = logs.filter(parsed_at__isnull=False, crash_reports__isnull=False).distinct().count()
+total = Rollup.objects.aggregate(n=Sum("runs"))["n"] or 0
+print(f"logs parsed with a crash report: {parsed}/{nlogs} (backlog drained "
+      f"{time.monotonic() - t0:.1f} s after the last post)")
+print(f"rollup runs {total} == stored runs {Run.objects.count()}: {total == Run.objects.count()}")
+print(f"lost: {lost} duplicated: {dup}")
+"""
+
+
+def verify(env: dict, expected: list[str], nlogs: int, tag: str) -> None:
+    subprocess.run([PY, "-c", VERIFY, str(nlogs), tag], cwd=ROOT, env=env, check=True,
+                   input=json.dumps(expected), text=True)
+
+
+if __name__ == "__main__":
+    main()
