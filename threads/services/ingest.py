@@ -26,6 +26,7 @@ from threads.parsing.quotes import parse_body
 from threads.parsing.subject import parse_subject
 from threads.parsing.types import MessageParseError, ParsedMessage, SubjectInfo
 from threads.services import content
+from threads.services.bulk import row_insert
 from threads.services.common import clean, clean_all
 from threads.services.context import IngestContext, Replaceable
 from threads.services.facts import batch_facts, replaceable_find
@@ -258,7 +259,7 @@ def _ingest(
         target.save()
         message, status = target, "replaced"
     else:
-        message, status = Message.objects.create(msgid=msgid, **fields), "new"
+        message, status = row_insert(Message(msgid=msgid, **fields)), "new"
     attached = msgid in facts.awaited and bool(orphans_attach(message=message))
     facts.awaited.discard(msgid)
     if message.parent_id is None and in_reply_to:

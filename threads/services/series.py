@@ -5,7 +5,7 @@ from __future__ import annotations
 from threads.models import Message, Patch, Person, Series, SeriesVersion, Trailer
 from threads.parsing.series import normalise_name, series_family_key
 from threads.parsing.types import SubjectInfo
-from threads.services.bulk import rows_update
+from threads.services.bulk import row_insert, rows_update
 from threads.services.context import IngestContext
 
 
@@ -122,10 +122,10 @@ def patch_mail_record(
     number = info.number or 1
     if version.pk in ctx.fresh_versions and (version.pk, number) not in ctx.taken:
         # This run created the version: nobody else can have filed this number in it.
-        patch, created = Patch.objects.create(
+        patch, created = row_insert(Patch(
             series_version=version, number=number, name=info.name, message=message,
             patch_id=patch_id,
-        ), True
+        )), True
     else:
         patch, created = Patch.objects.get_or_create(
             series_version=version, number=number,
