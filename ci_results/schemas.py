@@ -7,6 +7,7 @@ The console log may hold NUL (serial consoles print garbage): it is stored as a 
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
@@ -14,6 +15,7 @@ from typing import Annotated, Any, Literal
 from ninja import Schema
 from pydantic import (
     AfterValidator,
+    BaseModel,
     BeforeValidator,
     Field,
     StringConstraints,
@@ -41,7 +43,7 @@ def _clean_json(value: Any, depth: int = 0) -> Any:
         return {_clean_json(k, depth + 1): _clean_json(v, depth + 1) for k, v in value.items()}
     if isinstance(value, list):
         return [_clean_json(item, depth + 1) for item in value]
-    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+    if isinstance(value, float) and not math.isfinite(value):
         raise ValueError("numbers must be finite")
     return value
 
@@ -70,12 +72,12 @@ Small = _text(100)
 INT32 = 2**31 - 1
 
 
-class PatchIn(Schema):
+class PatchIn(BaseModel):
     kind: Literal["series", "commit"]
     ref: _text(300, 1) = Field(description="Message-ID of the series version, or commit SHA")
 
 
-class KernelIn(Schema):
+class KernelIn(BaseModel):
     tree: Name = Field(description="mainline, linux-next, stable, a git URL ...")
     version: _text(100, 1) = Field(description='as the kernel prints it: "6.9.0-rc6"')
     tag: Small = ""
@@ -84,7 +86,7 @@ class KernelIn(Schema):
     patches: list[PatchIn] = Field(default_factory=list, max_length=200)
 
 
-class ConfigIn(Schema):
+class ConfigIn(BaseModel):
     name: Name
     filesystem: _text(50) = ""
     block_size: _count(INT32) | None = None
@@ -94,13 +96,13 @@ class ConfigIn(Schema):
     params: JsonObject = Field(default_factory=dict)
 
 
-class ReproducerIn(Schema):
+class ReproducerIn(BaseModel):
     name: Name
     description: _text(10_000) = ""
     script: _text(1_000_000) = ""
 
 
-class RunIn(Schema):
+class RunIn(BaseModel):
     """One run as CI posts it; (the token's origin, run_id) is the idempotency key."""
 
     run_id: Name
@@ -148,7 +150,7 @@ class RunIn(Schema):
         return value
 
 
-class RunBatchIn(Schema):
+class RunBatchIn(BaseModel):
     runs: list[RunIn] = Field(min_length=1, max_length=MAX_BATCH)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -15,6 +16,11 @@ from ci_results.models import CIToken, Origin
 TOKEN_PREFIX = "kbd_"
 # last_used_at is a hint for humans; writing it on every request would cost a row lock.
 LAST_USED_RESOLUTION = timedelta(minutes=5)
+# Tokens looked up in the last few seconds are trusted without a query (the ingest hot path).
+# A revocation takes effect at once in the process that revokes and within this many seconds
+# in every other (gunicorn workers).
+CACHE_SECONDS = 5.0
+_cache: dict[str, tuple[float, CIToken]] = {}
 
 
 @dataclass(frozen=True)
@@ -55,13 +61,18 @@ def token_revoke(*, prefix: str = "", origin_name: str = "") -> int:
         tokens = tokens.filter(origin__name=origin_name)
     if not prefix and not origin_name:
         return 0
+    _cache.clear()
     return tokens.update(revoked_at=timezone.now())
 
 
 def token_authenticate(*, secret: str) -> CIToken:
     """The active token behind a bearer secret, with its origin loaded."""
+    digest = hash_token(secret)
+    cached = _cache.get(digest)
+    if cached is not None and time.monotonic() - cached[0] < CACHE_SECONDS:
+        return cached[1]
     try:
-        token = CIToken.objects.select_related("origin").get(token_hash=hash_token(secret))
+        token = CIToken.objects.select_related("origin").get(token_hash=digest)
     except CIToken.DoesNotExist:
         raise TokenInvalid("unknown token") from None
     if token.revoked_at is not None:
@@ -70,4 +81,7 @@ def token_authenticate(*, secret: str) -> CIToken:
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         CIToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
+    if len(_cache) > 1000:
+        _cache.clear()
+    _cache[digest] = (time.monotonic(), token)
     return token
