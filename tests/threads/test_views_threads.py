@@ -98,3 +98,12 @@ def test_it_answers_404_for_unknown_ids(client):
     assert client.get(reverse("threads-detail", args=[999])).status_code == 404
     assert client.get(reverse("threads-series", args=[999])).status_code == 404
     assert client.get(reverse("threads-message-by-id", args=["nope@x"])).status_code == 404
+
+
+def test_it_caps_quote_indents_and_marks_deep_replies(client):
+    demo.load()
+    thread = Thread.objects.get()
+    page = client.get(reverse("threads-detail", args=[thread.pk])).content.decode()
+    # The depth goes to CSS (capped there), never as an unbounded inline margin.
+    assert "margin-left" not in page and 'style="--depth: 9"' in page
+    assert 'title="reply level 9">↳9</span>' in page

@@ -32,3 +32,35 @@ def test_it_shows_the_seed_thread_and_series_without_javascript(
         assert "demo" in page.locator("table.threads").inner_text()
     finally:
         context.close()
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def test_it_fits_the_seed_thread_and_a_message_on_a_phone(browser, live_server, screenshot_dir):
+    demo.load()
+    thread = Thread.objects.get()
+    linking = thread.messages.get(is_placeholder=False)
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
+    page = context.new_page()
+    try:
+        for path in (f"/threads/{thread.pk}/", f"/threads/{thread.pk}/messages/{linking.pk}/"):
+            page.goto(live_server.url + path)
+            assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
+        page.goto(f"{live_server.url}/threads/{thread.pk}/")
+        page.screenshot(path=str(screenshot_dir / "threads-detail-seed-phone.png"), full_page=True)
+        # The reply tree indents three levels only: even the deepest message keeps the width.
+        narrowest = page.evaluate("Math.min(...[...document.querySelectorAll('.message')]"
+                                  ".map(m => m.getBoundingClientRect().width))")
+        assert narrowest >= 300
+        assert page.locator(".depth-marker").first.is_visible()
+        diffs = page.evaluate("[...document.querySelectorAll('pre.diff')].map(p => "
+                              "[p.getBoundingClientRect().width, p.scrollWidth > p.clientWidth])")
+        assert diffs and all(width >= 280 for width, _ in diffs)
+        assert any(scrolls for _, scrolls in diffs)  # long diff lines scroll inside the box
+        links = page.evaluate("[...document.querySelectorAll('.extras a')]"
+                              ".map(a => a.getBoundingClientRect().right)")
+        assert links and max(links) <= PHONE["width"]
+    finally:
+        context.close()
+
