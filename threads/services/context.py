@@ -49,11 +49,14 @@ class IngestContext:
     batch: BatchFacts | None = None
     series: dict[str, Series] = field(default_factory=dict)  # by Series.key
     versions: dict[tuple[int, int], SeriesVersion] = field(default_factory=dict)
+    version_pks: dict[int, SeriesVersion] = field(default_factory=dict)  # ``versions`` by pk
     orphan_series: bool | None = None  # do series known only from replies exist?
     # Rows written in bulk at the end of the batch (trailers, diffs, links, crash texts).
     pending: dict[type[models.Model], list[models.Model]] = field(default_factory=dict)
     about_updates: list[Message] = field(default_factory=list)  # patch mails and covers
     fresh_versions: set[int] = field(default_factory=set)  # created by this run
+    # Series created by this run whose every version is in ``versions`` (none elsewhere).
+    fresh_series: set[int] = field(default_factory=set)
     taken: set[tuple[int, int]] = field(default_factory=set)  # (version pk, patch number)
 
     def remember(self, message: Message) -> None:
@@ -68,7 +71,9 @@ class IngestContext:
     def forget_series(self) -> None:  # after rows were deleted or moved
         self.series.clear()
         self.versions.clear()
+        self.version_pks.clear()
         self.fresh_versions.clear()
+        self.fresh_series.clear()
         self.taken.clear()
 
     def defer(self, rows: list[models.Model]) -> None:

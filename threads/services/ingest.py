@@ -134,6 +134,7 @@ def _ingest_batch(
     with transaction.atomic():
         ctx.batch = batch_facts([p for p in parsed if isinstance(p, ParsedMessage)])
         ctx.orphan_series = None
+        ctx.fresh_series.clear()  # committed series are open to other writers again
         for item in parsed:
             if isinstance(item, FailedMessage):
                 summary.failed.append(item)

@@ -45,11 +45,13 @@ def _series_lookup(
             series.author, series.family_key = author, family
             series.save(update_fields=["author", "family_key", "updated_at"])
     if series is None:
-        series, _ = Series.objects.get_or_create(
+        series, created = Series.objects.get_or_create(
             key=key,
             defaults={"family_key": family, "change_id": change_id, "name": info.name,
                       "author": author},
         )
+        if created:
+            ctx.fresh_series.add(series.pk)
     return series
 
 
@@ -65,14 +67,21 @@ def version_find_or_create(
     version = ctx.versions.get((series.pk, info.version))
     created = False
     if version is None:
-        version, created = SeriesVersion.objects.get_or_create(
-            series=series, version=info.version,
-            defaults={"name": info.name, "total": info.total, "prefixes": list(info.prefixes),
-                      "date": message.date if message else None},
-        )
+        values = {"name": info.name, "total": info.total, "prefixes": list(info.prefixes),
+                  "date": message.date if message else None}
+        if series.pk in ctx.fresh_series:  # this run created the series: no such version yet
+            version = row_insert(SeriesVersion(series=series, version=info.version, **values))
+            created = True
+        else:
+            version, created = SeriesVersion.objects.get_or_create(
+                series=series, version=info.version, defaults=values
+            )
         if len(ctx.versions) > 2_000:
             ctx.versions.clear()  # bounded
+            ctx.version_pks.clear()
+            ctx.fresh_series.clear()  # their versions are no longer all in ``versions``
         ctx.versions[(series.pk, info.version)] = version
+        ctx.version_pks[version.pk] = version
     changed = []
     if info.total and not version.total:
         version.total = info.total
@@ -190,9 +199,8 @@ def _version_from_chain(
     """The version of the cover letter (or earlier patch) this patch mail answers."""
     if parent is not None:
         if parent.about_version_id:
-            version = next(
-                (v for v in ctx.versions.values() if v.pk == parent.about_version_id), None
-            ) or SeriesVersion.objects.get(pk=parent.about_version_id)
+            version = ctx.version_pks.get(parent.about_version_id) or SeriesVersion.objects.get(
+                pk=parent.about_version_id)
         elif parent.about_patch_id:
             version = Patch.objects.select_related("series_version").get(
                 pk=parent.about_patch_id).series_version
