@@ -11,6 +11,7 @@ from importlib import import_module
 PARTS: list[str] = [
     "dashboard.demo.threads",
     "dashboard.demo.artifacts",  # the seed's gists and commit: needs the seed thread
+    "dashboard.demo.runs",  # synthetic reproducer runs (origin "demo") telling the seed's story
 ]
 
 
