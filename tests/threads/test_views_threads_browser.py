@@ -64,3 +64,26 @@ def test_it_fits_the_seed_thread_and_a_message_on_a_phone(browser, live_server, 
     finally:
         context.close()
 
+
+def test_it_renders_a_diff_line_for_line(browser, live_server):
+    demo.load()
+    thread = Thread.objects.get()
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280,
+                                                                        "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/threads/{thread.pk}/")
+        diffs = page.evaluate("""[...document.querySelectorAll('pre.diff')].map(pre => {
+            const spans = [...pre.querySelectorAll(':scope > span')];
+            const lineHeight = Math.max(...spans.map(s => s.getBoundingClientRect().height));
+            const style = getComputedStyle(pre);
+            const content = pre.clientHeight - parseFloat(style.paddingTop)
+                - parseFloat(style.paddingBottom);
+            return {spans: spans.length, shown: Math.round(content / lineHeight),
+                    copied: pre.innerText.replace(/\\n$/, '').split('\\n').length};
+        })""")
+        assert diffs
+        for diff in diffs:  # as many lines on screen and in a copy as the diff has, no more
+            assert diff["shown"] == diff["copied"] == diff["spans"], diff
+    finally:
+        context.close()
