@@ -33,7 +33,7 @@ def thread_resolve(
         return cached.thread, cached, False
     known = {
         m.msgid: m for m in Message.objects.filter(msgid__in=ancestors).select_related("thread")
-    }
+    } if ancestors else {}
     parent = known.get(ancestors[0]) if ancestors else None
     if parent is None and near is not None:
         parent = near.parent
