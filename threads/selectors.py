@@ -72,7 +72,8 @@ def _message_queryset() -> QuerySet[Message]:
         Prefetch("inline_diffs", queryset=InlineDiff.objects.select_related("proposed_in")
                  .order_by("start_line")),
         Prefetch("links", queryset=Link.objects.select_related("source").order_by("pk")
-                 .prefetch_related("source__gist_files__crash_texts")),  # crash titles
+                 .prefetch_related("source__gist_files__crash_texts",  # crash titles
+                                   "source__commits")),
         "crash_texts",
     )
 

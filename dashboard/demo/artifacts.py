@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from ci_results.models import CrashReport, CrashSignature, ReclassifyEvent, SignatureEvent
 from ci_results.services.crashtexts import crash_texts_classify, signatures_recount_stale
@@ -143,8 +144,12 @@ def load() -> list[str]:
             api, patch = commit_payload()
             commit = commit_store(source=source, api=api, patch=patch)
             stored.append(f"commit {commit.sha[:12]} stored (patch-id {commit.patch_id[:12]})")
+        # Stored as a fetch would have: checked and succeeded now, said to be reconstructed,
+        # never due again (a real fetch of the same key would replace the content).
+        now = timezone.now()
         Source.objects.filter(pk__in=[s.pk for s in sources.values()], last_success_at=None
-                              ).update(last_change_summary=LABEL)
+                              ).update(last_change_summary=LABEL, last_checked_at=now,
+                                       last_success_at=now, next_check_at=None)
     # Usually done already: the seam classified them when the stores committed.
     texts = CrashText.objects.filter(Q(message__thread=thread)
                                      | Q(gist_file__source__in=list(sources.values())))

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from ci_results.models import CrashReport, CrashSignature
 from ci_results.services.crashtexts import crash_texts_classify
 from dashboard.demo import PARTS
-from dashboard.demo.artifacts import COMMIT_SHA, DECODED_GIST, LABEL, SHORT_GIST
+from dashboard.demo.artifacts import COMMIT_KEY, COMMIT_SHA, DECODED_GIST, LABEL, SHORT_GIST
 from threads.models import Commit, CrashText, GistFile, Link, Message, Person, Source, Thread
 from threads.parsing.hypermail import parse_hypermail_text
 from threads.services.ingest import message_ingest
@@ -103,3 +103,15 @@ def test_it_keeps_a_signature_real_data_also_shows():
     signature = CrashSignature.objects.get(title=SEED_TITLE)
     assert signature.report_count == 1
     assert CrashReport.objects.get().crash_text_id == real.pk
+
+
+def test_it_marks_the_demo_gists_and_commit_as_checked_and_stored(client):
+    load_demo()
+    sources = Source.objects.filter(key__in=[SHORT_GIST, DECODED_GIST, COMMIT_KEY])
+    assert sources.count() == 3
+    for source in sources:
+        assert source.last_checked_at and source.last_success_at == source.last_checked_at
+        assert source.next_check_at is None and source.last_change_summary == LABEL
+    thread = Thread.objects.get(is_demo=True)
+    page = client.get(f"/threads/{thread.pk}/").content.decode()
+    assert "not fetched yet" not in page and page.count("badge-good\">stored</span>") == 3

@@ -5,8 +5,10 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from dashboard.demo import artifacts
 from dashboard.demo import threads as demo
-from threads.models import Message, Patch, Series, Thread
+from threads.models import Message, Patch, Series, Source, Thread
+from threads.services.artifacts import gist_store
 from threads.services.ingest import messages_ingest_mbox
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "threads"
@@ -107,3 +109,22 @@ def test_it_caps_quote_indents_and_marks_deep_replies(client):
     # The depth goes to CSS (capped there), never as an unbounded inline margin.
     assert "margin-left" not in page and 'style="--depth: 9"' in page
     assert 'title="reply level 9">↳9</span>' in page
+
+
+def test_it_shows_a_stored_gist_and_commit_under_their_links(client):
+    demo.load()
+    artifacts.load()
+    thread = Thread.objects.get()
+    source = Source.objects.get(key=artifacts.SHORT_GIST)
+    hostile = "<script>alert(1)</script>\n" + "x" * 12000
+    gist_store(source=source, payload={"files": {"notes.txt": {"content": hostile}}})
+    page = client.get(reverse("threads-detail", args=[thread.pk])).content.decode()
+    assert "not fetched yet" not in page and "stored <time" in page
+    assert '<span class="mono">xfs-writeback-null-ptr-deref.txt</span> ·' in page
+    assert "# reconstructed from the message for the demo (not fetched)" in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page
+    assert "Showing the first 10,000 of 12,026 characters" in page
+    assert "<strong>mm: split a folio in minimum folio order chunks</strong>" in page
+    assert "Luis Chamberlain &lt;mcgrof@kernel.org&gt;" in page
+    assert 'mm/huge_memory.c</span> <span class="diffstat-add">+10</span>' in page
+    assert '<span class="add">+\tunsigned int min_order = 0;</span>' in page
