@@ -28,3 +28,11 @@ def test_it_removes_what_it_loaded():
     demo.remove()
     assert (Thread.objects.count(), Message.objects.count(), Series.objects.count()) == (0, 0, 0)
     assert Person.objects.count() == 0
+
+
+def test_it_tracks_the_seed_thread_so_the_overview_shows_it(client):
+    demo.load()
+    assert Thread.objects.get().tracked
+    page = client.get("/").content.decode()
+    assert "No thread is tracked yet" not in page
+    assert "mm: do not split a folio if it has minimum folio order requirement" in page
