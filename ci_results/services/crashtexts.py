@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Min
 from django.utils import timezone
 
 from ci_results.models import CrashReport, CrashSignature, ReclassifyEvent
 from ci_results.parsing.crash import parse_log
 from ci_results.services import signatures
 from ci_results.services.reports import report_fields
-from threads.models import CrashText
+from threads.models import CrashText, Link, Message
 
 
 @dataclass
@@ -36,13 +36,16 @@ class ClassifySummary:
 
 
 def crash_text_seen_at(crash_text: CrashText) -> datetime:
-    """When the crash was shown: the mail's date, else when the gist was fetched."""
+    """When the crash was shown: the mail's date; for a gist, the date of the first message
+    linking it (a gist has no date of its own here), else when the gist was fetched."""
     message, gist_file = crash_text.message, crash_text.gist_file
     when = None
     if message is not None:
         when = message.date or message.first_seen_at
     elif gist_file is not None:
-        when = gist_file.fetched_at
+        when = Message.objects.filter(
+            links__kind=Link.Kind.GIST, links__key=gist_file.gist_id, date__isnull=False,
+        ).aggregate(first=Min("date"))["first"] or gist_file.fetched_at
     return when or crash_text.created_at or timezone.now()
 
 

@@ -51,6 +51,7 @@ class SignatureDetail:
     representative: CrashReport | None
     recent: list[CrashReport]  # newest reports of runs, with their runs
     counted: int  # reports behind per_kernel / per_config (the newest COUNTED_REPORTS)
+    capped: bool  # the run reports were more than COUNTED_REPORTS: the page says so
     mail_reports: list[CrashReport]  # found in mail or gists (no run), with their message/gist
     # The messages, gists and threads that show the same crash (crash_sightings.py).
     sightings: list[Sighting] = field(default_factory=list)
@@ -94,11 +95,12 @@ def signature_detail(pk: int) -> SignatureDetail:
                   .order_by("-seen_at", "-id")[:RECENT_RUNS])
     mail_reports = list(reports.filter(run__isnull=True).select_related(*REPORT_RELATED)
                         .order_by("-seen_at")[:RECENT_RUNS])
+    counted = sum(r["n"] for r in cells)
     sightings = crash_sightings(mail_reports)  # one more query: messages linking the gists
     return SignatureDetail(
         signature=sig, events=events,
         per_kernel=per_kernel, per_config=per_config,
-        counted=sum(r["n"] for r in cells),
+        counted=counted, capped=counted >= COUNTED_REPORTS and sig.report_count > counted,
         representative=representative, recent=recent, mail_reports=mail_reports,
         sightings=sightings, threads=sighting_threads(sightings),
     )

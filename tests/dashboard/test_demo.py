@@ -9,6 +9,8 @@ from django.core.management import call_command
 from ci_results.models import CrashReport, CrashSignature
 from ci_results.services.crashtexts import crash_texts_classify
 from dashboard.demo import PARTS
+from dashboard.demo import artifacts as demo_artifacts
+from dashboard.demo import threads as demo_threads
 from dashboard.demo.artifacts import COMMIT_KEY, COMMIT_SHA, DECODED_GIST, LABEL, SHORT_GIST
 from threads.models import Commit, CrashText, GistFile, Link, Message, Person, Source, Thread
 from threads.parsing.hypermail import parse_hypermail_text
@@ -66,8 +68,9 @@ def test_it_links_the_seed_message_and_both_gists_to_the_seed_signature(client):
     assert all(t.title == SEED_TITLE for t in texts) and signature.report_count == 3
     seed = CrashText.objects.get(message__isnull=False).message
     page = client.get(f"/crashes/{signature.pk}/").content.decode()
-    # pasted in the seed, which also links (or quotes the link to) both gists
-    assert page.count(f'href="/threads/{seed.thread_id}/#m{seed.pk}"') == 3
+    # pasted in the seed, which also links (or quotes the link to) both gists: each gist line
+    # and its "linked from" line lead there
+    assert page.count(f'href="/threads/{seed.thread_id}/#m{seed.pk}"') == 5
     thread_page = client.get(f"/threads/{seed.thread_id}/").content.decode()
     assert thread_page.count("/crashes/by-title/?title=BUG%3A%20unable") >= 3
 
@@ -115,3 +118,18 @@ def test_it_marks_the_demo_gists_and_commit_as_checked_and_stored(client):
     thread = Thread.objects.get(is_demo=True)
     page = client.get(f"/threads/{thread.pk}/").content.decode()
     assert "not fetched yet" not in page and page.count("badge-good\">stored</span>") == 3
+
+
+def test_it_dates_the_gists_crash_by_the_mail_that_links_them(client):
+    demo_threads.load()
+    demo_artifacts.load()
+    seed = Message.objects.get(is_placeholder=False)
+    signature = CrashSignature.objects.get(title=SEED_TITLE)
+    # Not when the demo was loaded: the gists are as old as the mail that links them.
+    assert signature.first_seen == signature.last_seen == seed.date
+    assert set(CrashReport.objects.values_list("seen_at", flat=True)) == {seed.date}
+    page = client.get(f"/crashes/{signature.pk}/").content.decode()
+    assert "of the newest 0" not in page and "Counts per kernel" not in page
+    for gist in (SHORT_GIST, DECODED_GIST):  # each gist line leads to the mail linking it
+        assert f'<a class="mono wrap" href="/threads/{seed.thread_id}/#m{seed.pk}" ' \
+            f'title="the message that links the gist">{gist}/' in page

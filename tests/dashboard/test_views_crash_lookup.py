@@ -68,7 +68,8 @@ def test_it_lists_the_messages_that_link_a_gist_holding_the_crash(client, seed):
     signature = CrashSignature.objects.get(title=SEED_TITLE)
     page = client.get(f"/crashes/{signature.pk}/").content.decode()
     assert "c44aaed21b99ae4ecf3d7fc6a1bb00bc/crash.txt" in page
-    assert page.count(f'href="/threads/{seed.thread_id}/#m{seed.pk}"') == 2  # pasted, linked
+    # pasted; the gist line and its "linked from" line lead to the linking mail
+    assert page.count(f'href="/threads/{seed.thread_id}/#m{seed.pk}"') == 3
     thread_page = client.get(f"/threads/{seed.thread_id}/").content.decode()
     assert "crash in crash.txt" in thread_page
 
