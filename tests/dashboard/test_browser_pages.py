@@ -154,3 +154,21 @@ def test_it_shows_a_hostile_mail_body_as_text(settings, tmp_path, open_page, scr
             page.screenshot(path=str(screenshot_dir / "pages-thread-hostile-mail.png"),
                             full_page=True)
     assert dialogs == []
+
+
+def test_it_fits_the_subscribe_form_and_the_verdict_table_on_a_phone(data, open_page,
+                                                                     screenshot_dir):
+    base = Kernel.objects.get(tag="v6.9-rc6", patches=[])
+    fix = Kernel.objects.exclude(patches=[]).get()
+    page = open_page("/digests/subscribe/", WIDTHS["phone"])
+    page.screenshot(path=str(screenshot_dir / "pages-subscribe-phone.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS["phone"]["width"]
+    widths = page.evaluate("[...document.querySelectorAll('select[multiple]')]"
+                           ".map(s => s.getBoundingClientRect().right)")
+    assert widths and max(widths) <= WIDTHS["phone"]["width"]
+    page = open_page(f"/fixed/?base={base.pk}&fix={fix.pk}", WIDTHS["phone"])
+    page.screenshot(path=str(screenshot_dir / "pages-fixed-verdict-phone.png"), full_page=True)
+    # The verdict table fits its card: nothing to scroll to.
+    spill = page.evaluate("(w => w.scrollWidth - w.clientWidth)"
+                          "(document.querySelector('#verdict .table-wrap'))")
+    assert spill <= 1

@@ -79,3 +79,14 @@ def test_it_asks_before_unsubscribing_on_get(client):
     client.post(path)
     sub.refresh_from_db()
     assert sub.unsubscribed_at is not None
+
+
+@pytest.mark.django_db
+def test_it_says_none_yet_for_an_empty_list_to_choose_from(client):
+    page = client.get("/digests/subscribe/").content.decode()
+    for name in ("threads", "signatures", "configs", "reproducers"):
+        assert f'<select name="{name}"' not in page
+    assert page.count('<span class="muted none-yet">none yet</span>') == 4
+    ingest_mail("a@example.org", subject="[PATCH] mm: a fix", body="the patch\n")
+    page = client.get("/digests/subscribe/").content.decode()
+    assert '<select name="threads"' in page and page.count("none yet</span>") == 3
