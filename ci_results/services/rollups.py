@@ -60,6 +60,28 @@ def rollup_add(*, increments: dict[RollupKey, Counter]) -> None:
             )
 
 
+def with_rollup_cte(insert_runs_sql: str) -> str:
+    """PostgreSQL: wrap ``INSERT INTO run ... RETURNING id, run_id`` so the same statement
+    upserts the rollup rows of the runs it inserted (skipped conflicts count nothing).
+
+    Same invariant as ``rollup_add``: atomic ``n = n + excluded.n`` upserts, keys sorted.
+    """
+    table = connection.ops.quote_name(Rollup._meta.db_table)
+    returning = insert_runs_sql.rindex("RETURNING ")
+    cols = ", ".join(COUNTERS)
+    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COUNTERS)
+    counts = ", ".join(f"count(*) FILTER (WHERE outcome = '{o}')" for o in COLUMN)
+    return (
+        f"WITH ins AS ({insert_runs_sql[:returning]}RETURNING id, run_id, kernel_id, config_id, "
+        f"reproducer_id, outcome, started_at), "
+        f"roll AS (INSERT INTO {table} (day, kernel_id, config_id, reproducer_id, {cols}) "
+        f"SELECT (started_at AT TIME ZONE 'UTC')::date, kernel_id, config_id, reproducer_id, "
+        f"count(*), {counts} FROM ins GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4 "
+        f"ON CONFLICT (day, kernel_id, config_id, reproducer_id) DO UPDATE SET {updates}) "
+        f"SELECT id, run_id FROM ins"
+    )
+
+
 def rollup_rebuild() -> int:
     """Recount every rollup row from the runs (repair tool; ingest keeps them exact)."""
     from django.db import transaction

@@ -144,7 +144,9 @@ def _record(origin: Origin, prepared: list[_Prepared], *, use_cache: bool) -> Ba
     for item in prepared:
         first.setdefault(item.run.run_id, item)  # a run repeated in the batch is written once
     objs = _build(origin, list(first.values()), use_cache=use_cache)
-    inserted = _insert(objs)
+    # PostgreSQL: runs and their rollup increments in one statement (one round trip less).
+    counted = connection.vendor == "postgresql"
+    inserted = _insert(objs, with_rollups=counted)
     skipped = [run_id for run_id in first if run_id not in inserted]
     existing = _existing(origin, skipped) if skipped else {}
     results = []
@@ -169,10 +171,11 @@ def _record(origin: Origin, prepared: list[_Prepared], *, use_cache: bool) -> Ba
         return BatchResult([r if r.status == "conflict" else RunResult(
             r.run_id, "rejected", None, "not stored: another run of the batch conflicts")
             for r in results])
-    rollups.rollup_add(increments=rollups.rollup_increments(
-        ((r.started_at.date(), r.kernel_id, r.config_id, r.reproducer_id), r.outcome)
-        for r in objs if r.run_id in inserted
-    ))
+    if not counted:
+        rollups.rollup_add(increments=rollups.rollup_increments(
+            ((r.started_at.date(), r.kernel_id, r.config_id, r.reproducer_id), r.outcome)
+            for r in objs if r.run_id in inserted
+        ))
     return BatchResult(results)
 
 
@@ -205,9 +208,13 @@ def _build(origin: Origin, items: list[_Prepared], *, use_cache: bool) -> list[R
     return objs
 
 
-def _insert(objs: list[Run]) -> dict[str, int]:
+def _insert(objs: list[Run], *, with_rollups: bool = False) -> dict[str, int]:
     """``INSERT ... ON CONFLICT (origin_id, run_id) DO NOTHING RETURNING id, run_id``: the
-    run ids actually inserted, with their new ids (PostgreSQL and SQLite >= 3.35)."""
+    run ids actually inserted, with their new ids (PostgreSQL and SQLite >= 3.35).
+
+    ``with_rollups`` (PostgreSQL): the same statement adds the inserted rows to the rollups
+    (see ``rollups.ROLLUP_CTE``), so a run and its count commit or roll back together.
+    """
     if not objs:
         return {}
     qn = connection.ops.quote_name
@@ -220,12 +227,12 @@ def _insert(objs: list[Run]) -> dict[str, int]:
             chunk = objs[start:start + 500]
             params = [f.get_db_prep_save(f.pre_save(obj, True), connection)
                       for obj in chunk for f in fields]
-            cursor.execute(
-                f"INSERT INTO {qn(Run._meta.db_table)} ({cols}) VALUES "
-                f"{', '.join([row] * len(chunk))} ON CONFLICT (origin_id, run_id) DO NOTHING "
-                f"RETURNING {qn('id')}, {qn('run_id')}",
-                params,
-            )
+            sql = (f"INSERT INTO {qn(Run._meta.db_table)} ({cols}) VALUES "
+                   f"{', '.join([row] * len(chunk))} ON CONFLICT (origin_id, run_id) DO NOTHING "
+                   f"RETURNING {qn('id')}, {qn('run_id')}")
+            if with_rollups:
+                sql = rollups.with_rollup_cte(sql)
+            cursor.execute(sql, params)
             inserted.update({run_id: pk for pk, run_id in cursor.fetchall()})
     for obj in objs:
         obj.pk = inserted.get(obj.run_id)
