@@ -28,9 +28,10 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py load_demo
 
-# Sets everything up and serves the dashboard with the demo data on http://127.0.0.1:8000
+# Sets everything up and serves the dashboard with the demo data on http://127.0.0.1:8000;
+# links in mails and status reports point at the same HOST:PORT unless SITE_URL is set.
 run: demo
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}" $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Runs the whole test suite (PostgreSQL/Redis when DATABASE_URL/CELERY_BROKER_URL are set).
 test: install-test
