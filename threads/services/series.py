@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
 from threads.models import Message, Patch, Person, Series, SeriesVersion, Trailer
 from threads.parsing.series import normalise_name, series_family_key
 from threads.parsing.types import SubjectInfo
@@ -35,8 +38,14 @@ def _series_lookup(
     *, ctx: IngestContext, info: SubjectInfo, author: Person | None, change_id: str,
     family: str, key: str,
 ) -> Series:
-    series = Series.objects.filter(change_id=change_id).first() if change_id else None
-    series = series or Series.objects.filter(family_key=family).order_by("pk").first()
+    """By change-id, else by family (the oldest such series), else an orphan to adopt, else
+    the one with this key, else a new one. One query for the candidates of the three."""
+    wanted = Q(family_key=family) | Q(key=key)
+    if change_id:
+        wanted |= Q(change_id=change_id)
+    found = sorted(Series.objects.filter(wanted), key=lambda s: s.pk)
+    series = next((s for s in found if change_id and s.change_id == change_id), None)
+    series = series or next((s for s in found if s.family_key == family), None)
     if series is None and author is not None and _orphan_series_exist(ctx):
         # Known so far only from replies' subjects ("Re: [PATCH v4 05/11] ..."): adopt it.
         orphan_key = series_family_key(info, "")
@@ -44,14 +53,15 @@ def _series_lookup(
         if series is not None:
             series.author, series.family_key = author, family
             series.save(update_fields=["author", "family_key", "updated_at"])
+    series = series or next((s for s in found if s.key == key), None)
     if series is None:
-        series, created = Series.objects.get_or_create(
-            key=key,
-            defaults={"family_key": family, "change_id": change_id, "name": info.name,
-                      "author": author},
-        )
-        if created:
+        try:
+            with transaction.atomic():  # another writer may create the same key meanwhile
+                series = row_insert(Series(key=key, family_key=family, change_id=change_id,
+                                           name=info.name, author=author))
             ctx.fresh_series.add(series.pk)
+        except IntegrityError:
+            series = Series.objects.get(key=key)
     return series
 
 
