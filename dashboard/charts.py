@@ -4,6 +4,10 @@ The dicts are what ``plotly.graph_objects.Figure(...).to_plotly_json()`` would g
 directly: plotly's validation costs ~30 ms a figure, a third of a page's budget (tests
 validate them with ``go.Figure``). Views embed them with ``json_script``; the page draws
 them with ``Plotly.newPlot``.
+
+Plotly reads a subset of HTML in every text it draws (``<b>``, ``<a href>``, ``<br>``), so
+each text that comes from data (series names, kernel labels on the axis, hover and notes) is
+escaped with ``_text``: a kernel labelled "fix <b>e77a2a4f</b>" shows those characters.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from html import escape
 
 # One colour per series, repeated; colour-blind-safe (Okabe-Ito).
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
@@ -60,8 +65,15 @@ class DayCounts:
     counts: dict[str, int]  # outcome -> runs that day
 
 
+def _text(value: object) -> str:
+    """Data shown as text on a chart: ``<``, ``>`` and ``&`` as entities plotly draws back."""
+    return escape(str(value), quote=False)
+
+
 def _x(value: date | datetime | str) -> str:
-    return value.isoformat() if isinstance(value, date | datetime) else str(value)
+    """An x value; on a category axis it is also the tick label (escaped the same everywhere
+    so traces and shapes still meet on one category)."""
+    return value.isoformat() if isinstance(value, date | datetime) else _text(value)
 
 
 def _hex_to_rgba(colour: str, alpha: float) -> str:
@@ -74,24 +86,24 @@ Figure = dict  # {"data": [trace dicts], "layout": {...}}
 
 def _rate_traces(series: RateSeries, colour: str) -> list[dict]:
     xs = [_x(p.x) for p in series.points]
-    band = _hex_to_rgba(colour, 0.18)
+    band, name = _hex_to_rgba(colour, 0.18), _text(series.name)
     # The band: the upper bound, then the lower bound filled up to it ("tonexty").
     upper = {
         "type": "scatter", "x": xs, "y": [p.high * 100 for p in series.points],
         "mode": "lines", "line": {"width": 0, "color": colour},
-        "name": f"{series.name} 95% upper", "legendgroup": series.name, "showlegend": False,
+        "name": f"{name} 95% upper", "legendgroup": series.name, "showlegend": False,
         "hoverinfo": "skip", "meta": {"role": "band-upper", "series": series.name},
     }
     lower = {
         "type": "scatter", "x": xs, "y": [p.low * 100 for p in series.points],
         "mode": "lines", "line": {"width": 0, "color": colour}, "fill": "tonexty",
-        "fillcolor": band, "name": f"{series.name} 95% interval",
+        "fillcolor": band, "name": f"{name} 95% interval",
         "legendgroup": series.name, "showlegend": False, "hoverinfo": "skip",
         "meta": {"role": "band-lower", "series": series.name},
     }
     rate = {
         "type": "scatter", "x": xs, "y": [p.rate * 100 for p in series.points],
-        "mode": "lines+markers", "line": {"color": colour, "width": 2}, "name": series.name,
+        "mode": "lines+markers", "line": {"color": colour, "width": 2}, "name": name,
         "legendgroup": series.name,
         "customdata": [[p.low * 100, p.high * 100, p.runs] for p in series.points],
         "hovertemplate": "%{y:.1f}% [%{customdata[0]:.1f}–%{customdata[1]:.1f}] "
@@ -110,7 +122,7 @@ def _boundary_shapes(boundaries: Sequence[Boundary]) -> tuple[list[dict], list[d
                            "x1": _x(x), "y0": 0, "y1": 1,
                            "line": {"color": colour, "dash": "dot", "width": 1.5}})
             notes.append({"x": _x(x), "y": 1, "xref": "x", "yref": "paper", "yanchor": "bottom",
-                          "text": f"{label} ({b.series})", "showarrow": False,
+                          "text": f"{label} ({_text(b.series)})", "showarrow": False,
                           "font": {"size": 10, "color": colour}})
     return shapes, notes
 
@@ -126,13 +138,13 @@ def rate_figure(
     data = [trace for i, s in enumerate(series)
             for trace in _rate_traces(s, PALETTE[i % len(PALETTE)])]
     shapes, notes = _boundary_shapes(boundaries)
-    xaxis: dict = {"title": {"text": x_title}, "gridcolor": "#eef1f5"}
+    xaxis: dict = {"title": {"text": _text(x_title)}, "gridcolor": "#eef1f5"}
     if categorical:
         xaxis["type"] = "category"
     else:
         xaxis.update({"type": "date", "tickformat": "%Y-%m-%d"})
     layout = {
-        **LAYOUT, "title": {"text": title}, "xaxis": xaxis, "shapes": shapes,
+        **LAYOUT, "title": {"text": _text(title)}, "xaxis": xaxis, "shapes": shapes,
         "annotations": notes,
         "yaxis": {"title": {"text": "failure rate (%)"}, "rangemode": "tozero",
                   "gridcolor": "#eef1f5"},
@@ -150,7 +162,7 @@ def runs_per_day_figure(days: Sequence[DayCounts], *, title: str = "Runs per day
             data.append({"type": "bar", "x": xs, "y": ys, "name": outcome,
                          "marker": {"color": colour},
                          "meta": {"role": "outcome", "outcome": outcome}})
-    layout = {**LAYOUT, "title": {"text": title}, "barmode": "stack",
+    layout = {**LAYOUT, "title": {"text": _text(title)}, "barmode": "stack",
               "xaxis": {"title": {"text": "day (UTC)"}, "type": "date",
                         "tickformat": "%Y-%m-%d"},
               "yaxis": {"title": {"text": "runs"}}}

@@ -82,9 +82,35 @@ def test_it_stacks_runs_per_day_by_outcome_and_skips_empty_outcomes():
 def test_it_serialises_to_plain_json():
     fig = rate_figure([XFS_4K], title="Crash <rate>", x_title="day")
     assert json.loads(json.dumps(fig)) == fig
-    assert fig["layout"]["title"]["text"] == "Crash <rate>"
+    # escaped for plotly (which draws "Crash <rate>"), not for the page: json_script does that
+    assert fig["layout"]["title"]["text"] == "Crash &lt;rate&gt;"
 
 
 def test_it_draws_an_empty_figure_without_series():
     fig = rate_figure([], title="t", x_title="day")
     assert valid(fig).data == ()
+
+
+def test_it_escapes_every_text_from_data_so_plotly_draws_no_html():
+    label = "v6.9-rc5 + fix <b>e77a2a4f</b> & co"
+    shown = "v6.9-rc5 + fix &lt;b&gt;e77a2a4f&lt;/b&gt; &amp; co"
+    series = RateSeries("xfs <i>4k</i>", (
+        RatePoint("v6.9-rc4", 0.0, 0.0, 0.1, 30), RatePoint(label, 0.5, 0.3, 0.7, 20)))
+    fig = rate_figure([series], title="Rate <br> by kernel", x_title="kernel <sup>1</sup>",
+                      boundaries=[Boundary("xfs <i>4k</i>", "v6.9-rc4", label)],
+                      categorical=True)
+    valid(fig)
+    texts = json.dumps([fig["layout"]["title"], fig["layout"]["xaxis"]["title"],
+                        [a["text"] for a in fig["layout"]["annotations"]],
+                        [(t["name"], t["x"]) for t in fig["data"]]])
+    assert "<" not in texts and ">" not in texts
+    assert {tuple(t["x"]) for t in fig["data"]} == {("v6.9-rc4", shown)}
+    assert [t["name"] for t in fig["data"]] == [
+        "xfs &lt;i&gt;4k&lt;/i&gt; 95% upper", "xfs &lt;i&gt;4k&lt;/i&gt; 95% interval",
+        "xfs &lt;i&gt;4k&lt;/i&gt;"]
+    # The boundary lines sit on the same (escaped) category as the trace points.
+    assert [s["x0"] for s in fig["layout"]["shapes"]] == ["v6.9-rc4", shown]
+    assert fig["layout"]["annotations"][1]["text"] == "first bad (xfs &lt;i&gt;4k&lt;/i&gt;)"
+    assert fig["layout"]["title"]["text"] == "Rate &lt;br&gt; by kernel"
+    days = runs_per_day_figure([DayCounts(date(2024, 4, 28), {"pass": 1})], title="a <b>b</b>")
+    assert days["layout"]["title"]["text"] == "a &lt;b&gt;b&lt;/b&gt;"
