@@ -9,6 +9,7 @@ from dashboard.feeds import SignaturesFeed, ThreadFeed
 urlpatterns = [
     path("", views.overview, name="dashboard-overview"),
     path("healthz", views.healthz, name="dashboard-healthz"),
+    path("favicon.ico", views.favicon, name="dashboard-favicon"),
     path("matrix/", views.matrix, name="dashboard-matrix"),
     path("crashes/", views.crash_list, name="dashboard-crashes"),
     # Linked from crash text on thread pages (threads knows the title, not the signature).

@@ -1,7 +1,13 @@
-"""Health and error pages."""
+"""Health and error pages, and the site icon."""
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
 from django.shortcuts import render
+from django.templatetags.static import static
 
 from dashboard import health
 
@@ -26,3 +32,8 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 def server_error(request: HttpRequest) -> HttpResponse:
     # No request context: the error may come from the database the context would query.
     return render(None, "500.html", {}, status=500)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers ask for on pages without a <link rel="icon"> (a feed)."""
+    return HttpResponsePermanentRedirect(static("dashboard/favicon.ico"))

@@ -172,3 +172,12 @@ def test_it_fits_the_subscribe_form_and_the_verdict_table_on_a_phone(data, open_
     spill = page.evaluate("(w => w.scrollWidth - w.clientWidth)"
                           "(document.querySelector('#verdict .table-wrap'))")
     assert spill <= 1
+
+
+def test_it_opens_a_feed_without_a_missing_favicon(data, open_page):
+    page = open_page(f"/feeds/threads/{data['thread'].pk}.atom")
+    assert page.status == 200
+    icon = page.request.get(page.url.split("/feeds/")[0] + "/favicon.ico")
+    assert icon.status == 200 and icon.body()[:4] == b"\x00\x00\x01\x00"
+    page.wait_for_timeout(300)  # the browser asks for /favicon.ico after the load
+    assert page.errors == []
