@@ -90,9 +90,16 @@ def patch_status_derive(
     return Derived(S.NEW, "no replies yet", (own.msgid,) if own else ())
 
 
+# What status derivation never reads of the mails it loads (loaded on access should it).
+_MAIL_TEXT = ("body", "new_text", "references", "parse_warnings", "subject", "source_url")
+_BULKY = [f"{path}__{name}" for path in ("message", "series_version__superseded_by__cover")
+          for name in _MAIL_TEXT]
+
+
 def _trailers(query: Q):
-    return Trailer.objects.filter(query).select_related("message").order_by("message__date",
-                                                                             "pk")
+    return Trailer.objects.filter(query).select_related("message").defer(
+        *(f"message__{name}" for name in _MAIL_TEXT)
+    ).order_by("message__date", "pk")
 
 
 def _replies(query: Q):
@@ -129,7 +136,7 @@ def patches_status_refresh(*, patch_ids: Iterable[int]) -> int:
     has_commits = Commit.objects.exists()
     patches = list(Patch.objects.filter(pk__in=list(patch_ids)).select_related(
         "series_version__superseded_by__cover", "message"
-    ))
+    ).defer(*_BULKY))
     if not patches:
         return 0
     pks = [p.pk for p in patches]
