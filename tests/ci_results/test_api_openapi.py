@@ -30,7 +30,7 @@ def test_it_serves_the_openapi_document_and_docs(live_server):
 
 
 @schema.parametrize()
-@hypothesis.settings(max_examples=30, deadline=None,
+@hypothesis.settings(max_examples=25, deadline=None,
                      suppress_health_check=list(hypothesis.HealthCheck))
 def test_it_never_fails_on_generated_requests(case, db):
     # With a valid token the generator reaches the service, not only the 401 answer.
