@@ -133,7 +133,7 @@ def patch_mail_record(
     if info.number == 0:
         if version.cover_id is None:
             version.cover = message
-            version.save(update_fields=["cover"])
+            rows_update(SeriesVersion, [version], ["cover"])  # a prepared UPDATE
         if had_orphans:
             _adopt_early_patches(ctx=ctx, cover=message, version=version)
         ctx.dirty_versions.add(version.pk)
