@@ -25,8 +25,6 @@ def runs_reclassify(
     progress: Callable[[str], None] | None = None,
 ) -> ReclassifySummary:
     """Re-parse the logs of runs received since a time (all when ``since`` is None)."""
-    if not reports.parser_available():
-        raise RuntimeError("the crash-log parser (ci_results.parsing.crash) is not installed")
     runs = Run.objects.exclude(log_path="").order_by("pk")
     if since is not None:
         runs = runs.filter(received_at__gte=since)

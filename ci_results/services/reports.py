@@ -6,14 +6,13 @@ report whose title changed to its new signature and records the move.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
-from types import ModuleType
 
 from django.db import transaction
 from django.utils import timezone
 
 from ci_results.models import CrashReport, ReclassifyEvent, Run
+from ci_results.parsing.crash import parse_log_file
 from ci_results.parsing.types import CrashReport as ParsedReport
 from ci_results.parsing.types import LogAnalysis
 from ci_results.services import logs, signatures
@@ -53,25 +52,9 @@ def _fields(parsed: ParsedReport, analysis: LogAnalysis, index: int) -> dict:
 report_fields = _fields
 
 
-def _parser() -> ModuleType | None:
-    try:
-        crash = importlib.import_module("ci_results.parsing.crash")
-    except ImportError:
-        return None
-    return crash if hasattr(crash, "parse_log_file") else None
-
-
-def parser_available() -> bool:
-    """Whether the crash-log parser is installed (until then runs wait for reclassify)."""
-    return _parser() is not None
-
-
 def parse_stored_log(*, path: str) -> LogAnalysis:
-    crash = _parser()
-    if crash is None:
-        raise RuntimeError("the crash-log parser (ci_results.parsing.crash) is not installed")
     with logs.log_open_bytes(path=path) as stream:
-        return crash.parse_log_file(stream)
+        return parse_log_file(stream)
 
 
 @transaction.atomic
@@ -130,7 +113,7 @@ def run_store_reports(*, run: Run, analysis: LogAnalysis, note: str = "") -> lis
 
 def run_parse_log(*, run: Run, note: str = "") -> list[ReclassifyEvent]:
     """Parse a run's stored console log and store what it finds (no log: nothing to do)."""
-    if not run.log_path or not parser_available():
+    if not run.log_path:
         return []
     analysis = parse_stored_log(path=run.log_path)
     return run_store_reports(run=run, analysis=analysis, note=note)

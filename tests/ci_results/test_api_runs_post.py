@@ -154,14 +154,10 @@ def test_it_takes_a_gzip_log_upload_in_multipart(live_server, ci_token, log_dir)
 
 
 def test_it_parses_the_log_after_commit(live_server, ci_token, log_dir):
-    from ci_results.services.reports import parser_available
-
     _, secret = ci_token
     response = post(live_server, secret, run_payload(outcome="crash", console_log=crash_log()))
     assert response.status_code == 201
     run = Run.objects.get()
-    if not parser_available():
-        pytest.skip("ci_results.parsing.crash is not installed yet")
     assert run.parsed_at is not None
     report = CrashReport.objects.get(run=run)
     assert report.title == ("BUG: unable to handle kernel NULL pointer dereference in "
