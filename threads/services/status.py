@@ -82,12 +82,16 @@ def patch_status_derive(
     ]
     asking = [m for m in replies if _ASKS_FOR_CHANGES.search(m.new_text or "")]
     if asking:
-        return Derived(S.CHANGES_REQUESTED, f"{len(asking)} reply(ies) ask for changes",
+        return Derived(S.CHANGES_REQUESTED, f"{_replies_phrase(len(asking))} asking for changes",
                        _ids(asking))
     if replies:
-        return Derived(S.UNDER_REVIEW, f"{len(replies)} reply(ies), no review trailer yet",
+        return Derived(S.UNDER_REVIEW, f"{_replies_phrase(len(replies))}, no review trailer yet",
                        _ids(replies))
     return Derived(S.NEW, "no replies yet", (own.msgid,) if own else ())
+
+
+def _replies_phrase(count: int) -> str:
+    return f"{count} {'reply' if count == 1 else 'replies'}"
 
 
 # What status derivation never reads of the mails it loads (loaded on access should it).
