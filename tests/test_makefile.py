@@ -14,8 +14,12 @@ ROOT = Path(__file__).resolve().parent.parent
 def site_url_of_make_run(*args: str, site_url: str | None = None) -> str:
     """SITE_URL as the server started by ``make run`` would see it (the command is printed by
     ``make -n``, then run with the server replaced by a print of the variable)."""
-    printed = subprocess.run(["make", "-n", "run", *args], cwd=ROOT, capture_output=True,
-                             text=True, check=True).stdout.strip().splitlines()[-1]
+    # Under `make test` the parent make's MAKEFLAGS/MAKELEVEL would make this one print
+    # "Entering directory" lines; run it as a user would, from a plain shell.
+    plain = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MAKELEVEL", "MFLAGS"}}
+    lines = subprocess.run(["make", "--no-print-directory", "-n", "run", *args], cwd=ROOT,
+                           env=plain, capture_output=True, text=True, check=True).stdout
+    [printed] = [line for line in lines.splitlines() if "manage.py runserver" in line]
     server = printed.index(".venv/bin/python manage.py runserver")
     command = printed[:server] + f"{sys.executable} -c 'import os; print(os.environ[\"SITE_URL\"])'"
     env = {k: v for k, v in os.environ.items() if k != "SITE_URL"}
