@@ -82,3 +82,11 @@ def test_it_offers_template_tags_for_the_thread_page(upstream):
                     ).render(Context({"thread": thread, "m": seed}))
     assert 'id="thread-sources"' in html and 'data-kind="lkml-page"' in html
     assert ">lore.kernel.org</a> and <a" in html and f'href="{url}"' in html
+
+
+@pytest.mark.django_db
+def test_it_offers_tracking_from_the_thread_list(client, django_user_model):
+    assert "Sign in</a> to track a thread" in client.get("/threads/").content.decode()
+    user = django_user_model.objects.create_user("maintainer", password="pw")
+    client.force_login(user)
+    assert 'href="/threads/track/">Track a thread</a>' in client.get("/threads/").content.decode()
