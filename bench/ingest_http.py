@@ -5,6 +5,8 @@ Phases (each bounded, each stops by itself):
   logs     one run per request with a ~20 KB console log holding the seed crash (parsed
            after commit by a Celery worker when --broker is given, else in-process)
   batch    100 runs per request
+gunicorn runs gthread workers (3 x 2 threads by default) so the clients keep their
+connections alive, as a CI client with a session would; sync workers close every connection.
 Every tenth request is posted twice (a client retry; the second must answer 200). Prints runs/s
 and p50/p95/p99 latency per phase, then counts in the database that every run is stored once;
 the last line is ``lost: N duplicated: M``.
@@ -134,7 +136,9 @@ def main() -> None:
                     help="postgres:// URL (dropped and re-created) or 'sqlite' (temp file)")
     ap.add_argument("--broker", default="", help="redis:// URL: parse logs on a Celery worker")
     ap.add_argument("--clients", type=int, default=8)
-    ap.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    ap.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    ap.add_argument("--threads", type=int, default=2,
+                    help="threads per gunicorn worker (over 1: gthread workers, keep-alive)")
     ap.add_argument("--single", type=int, default=2000, help="runs posted one by one")
     ap.add_argument("--logs", type=int, default=600, help="runs posted with a 20 KB log")
     ap.add_argument("--batches", type=int, default=100, help="batches of 100 runs")
@@ -160,7 +164,8 @@ def main() -> None:
     port = free_port()
     procs = [subprocess.Popen(
         [PY, "-m", "gunicorn", "dashboard.wsgi", "-b", f"127.0.0.1:{port}", "--workers",
-         str(args.workers), "--log-level", "warning"], cwd=ROOT, env=env)]
+         str(args.workers), "--threads", str(args.threads), "--keep-alive", "30",
+         "--log-level", "warning"], cwd=ROOT, env=env)]
     if args.broker:
         procs.append(subprocess.Popen(
             [PY, "-m", "celery", "-A", "dashboard", "worker", "--pool=solo", "-l", "WARNING",
@@ -175,7 +180,7 @@ def main() -> None:
                 time.sleep(0.1)
         where = "on a Celery worker" if args.broker else "in-process"
         print(f"database {db_url.split('@')[-1]}, {args.clients} clients, gunicorn "
-              f"{args.workers} workers, parsing {where}")
+              f"{args.workers} workers x {args.threads} threads, parsing {where}")
         tag = uuid.uuid4().hex[:6]
         expected: list[str] = []
 
