@@ -40,10 +40,16 @@ def _get_or_create(model: Any, lookup: dict, defaults: dict) -> int:
         return model.objects.filter(**lookup).values_list("pk", flat=True).get()
 
 
-def _cached(kind: str, key: str, make: Any, use: bool) -> int:
+class NotCached(LookupError):
+    """``cached_only=True`` and the id is not in this process's cache (nothing was queried)."""
+
+
+def _cached(kind: str, key: str, make: Any, use: bool, cached_only: bool = False) -> int:
     ck = _cache_key(kind, key)
     if use and ck in _CACHE:
         return _CACHE[ck]
+    if cached_only:
+        raise NotCached(kind)
     pk = make()
     if use:
         # Only after commit: an id read or created inside a transaction that then rolls
@@ -58,7 +64,9 @@ def _remember(ck: tuple[str, str, str], pk: int) -> None:
     _CACHE[ck] = pk
 
 
-def kernel_resolve(*, kernel: dict[str, Any], use_cache: bool = False) -> int:
+def kernel_resolve(
+    *, kernel: dict[str, Any], use_cache: bool = False, cached_only: bool = False
+) -> int:
     patches = [{"kind": p["kind"], "ref": p["ref"]} for p in kernel.get("patches", [])]
     identity = kernel_identity(
         tree=kernel["tree"], version=kernel["version"], tag=kernel.get("tag", ""),
@@ -71,7 +79,7 @@ def kernel_resolve(*, kernel: dict[str, Any], use_cache: bool = False) -> int:
             return pk
         return _kernel_create(kernel, patches, identity)
 
-    return _cached("kernel", identity, make, use_cache)
+    return _cached("kernel", identity, make, use_cache, cached_only)
 
 
 def _kernel_create(kernel: dict[str, Any], patches: list[dict], identity: str) -> int:
@@ -99,14 +107,19 @@ def _kernel_create(kernel: dict[str, Any], patches: list[dict], identity: str) -
     return new.pk
 
 
-def config_resolve(*, config: dict[str, Any], use_cache: bool = False) -> int:
+def config_resolve(
+    *, config: dict[str, Any], use_cache: bool = False, cached_only: bool = False
+) -> int:
     """By name; the parameters of the first run that names a config are kept."""
     defaults = {k: v for k, v in config.items() if k != "name"}
     return _cached("config", config["name"],
-                   lambda: _get_or_create(Config, {"name": config["name"]}, defaults), use_cache)
+                   lambda: _get_or_create(Config, {"name": config["name"]}, defaults), use_cache,
+                   cached_only)
 
 
-def reproducer_resolve(*, reproducer: dict[str, Any], use_cache: bool = False) -> int:
+def reproducer_resolve(
+    *, reproducer: dict[str, Any], use_cache: bool = False, cached_only: bool = False
+) -> int:
     name = reproducer["name"]
 
     def make() -> int:
@@ -119,4 +132,4 @@ def reproducer_resolve(*, reproducer: dict[str, Any], use_cache: bool = False) -
             Reproducer.objects.filter(pk=pk, script="").update(script=reproducer["script"])
         return pk
 
-    return _cached("reproducer", name, make, use_cache)
+    return _cached("reproducer", name, make, use_cache, cached_only)

@@ -96,6 +96,14 @@ def runs_record(
     outer = connection.in_atomic_block
     for attempt in range(2):
         try:
+            objs = _build_cached(origin, prepared) if not (outer or attempt) else None
+            if objs is not None:
+                # One run, every dimension id cached: the one INSERT (rollups included) is
+                # atomic by itself and writes nothing on a conflict, so no BEGIN/COMMIT.
+                result = _record(origin, prepared, use_cache=True, objs=objs)
+                if result.status != "conflict":
+                    _enqueue_parsing(result, prepared)
+                return result
             with transaction.atomic():
                 result = _record(origin, prepared, use_cache=not outer)
                 if result.status == "conflict":
@@ -132,7 +140,19 @@ def _existing(origin: Origin, run_ids: list[str]) -> dict[str, tuple[str, int]]:
     return found
 
 
-def _record(origin: Origin, prepared: list[_Prepared], *, use_cache: bool) -> BatchResult:
+def _build_cached(origin: Origin, prepared: list[_Prepared]) -> list[Run] | None:
+    """The single run of a request built from cached dimension ids alone (PostgreSQL), else
+    None: the caller then records it in a transaction."""
+    if len(prepared) != 1 or connection.vendor != "postgresql":
+        return None
+    try:
+        return _build(origin, prepared, use_cache=True, cached_only=True)
+    except dimensions.NotCached:
+        return None
+
+
+def _record(origin: Origin, prepared: list[_Prepared], *, use_cache: bool,
+            objs: list[Run] | None = None) -> BatchResult:
     """Insert first (``ON CONFLICT DO NOTHING``), then classify what was skipped.
 
     Invariant: (origin, run_id) is unique. A run another request stored first (even one
@@ -143,7 +163,8 @@ def _record(origin: Origin, prepared: list[_Prepared], *, use_cache: bool) -> Ba
     first: dict[str, _Prepared] = {}
     for item in prepared:
         first.setdefault(item.run.run_id, item)  # a run repeated in the batch is written once
-    objs = _build(origin, list(first.values()), use_cache=use_cache)
+    if objs is None:
+        objs = _build(origin, list(first.values()), use_cache=use_cache)
     # PostgreSQL: runs and their rollup increments in one statement (one round trip less).
     counted = connection.vendor == "postgresql"
     inserted = _insert(objs, with_rollups=counted)
@@ -179,7 +200,8 @@ def _record(origin: Origin, prepared: list[_Prepared], *, use_cache: bool) -> Ba
     return BatchResult(results)
 
 
-def _build(origin: Origin, items: list[_Prepared], *, use_cache: bool) -> list[Run]:
+def _build(origin: Origin, items: list[_Prepared], *, use_cache: bool,
+           cached_only: bool = False) -> list[Run]:
     local: dict[tuple[str, str], int] = {}
 
     def resolve(kind: str, value: Any) -> int:
@@ -187,7 +209,8 @@ def _build(origin: Origin, items: list[_Prepared], *, use_cache: bool) -> list[R
         if key not in local:
             func = {"kernel": dimensions.kernel_resolve, "config": dimensions.config_resolve,
                     "reproducer": dimensions.reproducer_resolve}[kind]
-            local[key] = func(**{kind: value, "use_cache": use_cache})
+            local[key] = func(**{kind: value, "use_cache": use_cache,
+                                 "cached_only": cached_only})
         return local[key]
 
     objs = []
