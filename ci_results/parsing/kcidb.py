@@ -29,7 +29,8 @@ from typing import Any
 import jsonschema
 from kcidb_io import schema as kcidb_schema
 
-from ci_results.parsing.xunit import HUNG_TASK_RE, KERNEL_CRASH_RE
+from ci_results.parsing.crash import kernel_failure
+from ci_results.parsing.types import FieldErrors
 
 MAX_JSON_BYTES = 64 * 1024 * 1024
 MAX_ERRORS = 50
@@ -42,17 +43,8 @@ class KcidbError(ValueError):
     """Not JSON, or too large (HTTP 400)."""
 
 
-class KcidbSchemaError(ValueError):
-    """JSON that is not a valid KCIDB v5 submission; ``errors`` name each field (422)."""
-
-    def __init__(self, errors: list[str]) -> None:
-        super().__init__("; ".join(errors))
-        self.errors = tuple(errors)  # "where: what", e.g. "tests[0].status: 'X' is not one of"
-
-    @property
-    def fields(self) -> tuple[tuple[str, str], ...]:
-        """Each error as (place, message)."""
-        return tuple((where, what) for where, _, what in (e.partition(": ") for e in self.errors))
+class KcidbSchemaError(FieldErrors):
+    """JSON that is not a valid KCIDB v5 submission (422)."""
 
 
 @dataclass(frozen=True)
@@ -133,7 +125,7 @@ def find_runs(data: dict) -> KcidbImport:
 def _outcome(test: dict) -> str:
     outcome = OUTCOMES[test["status"]]
     excerpt = test.get("log_excerpt", "")
-    if outcome == "crash" and HUNG_TASK_RE.search(excerpt) and not KERNEL_CRASH_RE.search(excerpt):
+    if outcome == "crash" and kernel_failure(excerpt) == "hang":
         return "hang"
     return outcome
 

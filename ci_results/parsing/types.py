@@ -9,6 +9,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+class FieldErrors(ValueError):
+    """Input that parses but is not a valid submission; ``errors`` name each place (HTTP 422).
+
+    Each error reads "where: what", e.g. "tests[0].status: 'X' is not one of ...".
+    """
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("; ".join(errors))
+        self.errors = tuple(errors)
+
+    @property
+    def fields(self) -> tuple[tuple[str, str], ...]:
+        """Each error as (place, message)."""
+        return tuple((where, what) for where, _, what in (e.partition(": ") for e in self.errors))
+
+
 @dataclass(frozen=True)
 class KernelInfo:
     """What a log says about the kernel that printed it."""

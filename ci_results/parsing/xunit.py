@@ -26,34 +26,19 @@ from datetime import UTC, datetime
 from xml.etree.ElementTree import Element, TreeBuilder
 from xml.parsers import expat
 
+from ci_results.parsing.crash import kernel_failure
+from ci_results.parsing.types import FieldErrors
+
 MAX_XML_BYTES = 64 * 1024 * 1024
 
-# fstests common/rc _check_dmesg's patterns: what makes fstests itself call dmesg bad, e.g.
-# "[ 4713.103512] BUG: kernel NULL pointer dereference, address: 0000000000000036".
-KERNEL_CRASH_RE = re.compile(
-    r"kernel BUG at|\bBUG:|WARNING:|Oops[:\s]|general protection fault|Kernel panic|"
-    r"possible recursive locking detected|possible circular locking dependency|"
-    r"Internal error|suspicious RCU usage|UBSAN:|KASAN:"
-)
-# "[ 5263.517744] INFO: task fsstress:30117 blocked for more than 122 seconds."
-HUNG_TASK_RE = re.compile(r"INFO: task \S+ blocked for more than \d+ seconds")
 
 
 class XunitError(ValueError):
     """Not well-formed XML, too large, or a DOCTYPE/ENTITY declaration (HTTP 400)."""
 
 
-class XunitSchemaError(ValueError):
-    """Well-formed XML that is not an fstests xunit report; ``errors`` name each place (422)."""
-
-    def __init__(self, errors: list[str]) -> None:
-        super().__init__("; ".join(errors))
-        self.errors = tuple(errors)  # "where: what", e.g. "tests[0].status: 'X' is not one of"
-
-    @property
-    def fields(self) -> tuple[tuple[str, str], ...]:
-        """Each error as (place, message)."""
-        return tuple((where, what) for where, _, what in (e.partition(": ") for e in self.errors))
+class XunitSchemaError(FieldErrors):
+    """Well-formed XML that is not an fstests xunit report (422)."""
 
 
 @dataclass(frozen=True)
@@ -190,7 +175,7 @@ def _case(el: Element, where: str, errors: list[str]) -> XunitCase | None:
     texts = {tag: clean_cdata(el.findtext(tag) or "")
              for tag in ("system-out", "system-err", "kernel-log")}
     kernel_log = texts["kernel-log"]
-    kernel_crash = bool(KERNEL_CRASH_RE.search(kernel_log))
+    failure_in_log = kernel_failure(kernel_log)
     status, outcome, message, failure_type = "pass", "pass", "", ""
     if (skipped := el.find("skipped")) is not None:
         message = skipped.get("message", "")
@@ -199,12 +184,12 @@ def _case(el: Element, where: str, errors: list[str]) -> XunitCase | None:
         status, outcome = "error", "error"
         message, failure_type = error.get("message", ""), error.get("type", "")
     elif (failure := el.find("failure")) is not None:
-        hung = not kernel_crash and bool(HUNG_TASK_RE.search(kernel_log))
-        status, outcome = "fail", ("hang" if hung else "crash")
+        status, outcome = "fail", ("hang" if failure_in_log == "hang" else "crash")
         message, failure_type = failure.get("message", ""), failure.get("type", "")
     return XunitCase(
         name=name, classname=el.get("classname", ""), status=status, outcome=outcome,
-        time=time, message=message, failure_type=failure_type, kernel_crash=kernel_crash,
+        time=time, message=message, failure_type=failure_type,
+        kernel_crash=failure_in_log == "crash",
         system_out=texts["system-out"], system_err=texts["system-err"], kernel_log=kernel_log,
     )
 

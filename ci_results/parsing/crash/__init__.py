@@ -19,7 +19,7 @@ from .report import OopsScanner, find_first_oops, parse_one
 from .stream import parse_log_file
 from .suppress import is_suppressed
 
-__all__ = ["contains_crash", "parse_log", "parse_log_file"]
+__all__ = ["contains_crash", "kernel_failure", "parse_log", "parse_log_file"]
 
 MAX_REPORTS = 50
 _PANIC = "Kernel panic - not syncing"
@@ -97,3 +97,15 @@ def parse_log(text: str) -> LogAnalysis:
         return analyse(reports)
     except Exception:
         return LogAnalysis(contains_crash=contains_crash(text))
+
+
+def kernel_failure(text: str) -> str | None:
+    """What a kernel log holds: ``"crash"`` (any report but a hung task: oops, BUG, WARNING,
+    KASAN...), ``"hang"`` (hung-task reports only), or None (no kernel report at all).
+
+    For "INFO: task fsstress:30117 blocked for more than 122 seconds." and its trace: "hang".
+    """
+    reports = parse_log(text).reports
+    if not reports:
+        return None
+    return "hang" if all(r.crash_type == "HANG" for r in reports) else "crash"
