@@ -274,9 +274,9 @@ class RateOut(Schema):
     hangs: int
     errors: int
     skips: int
-    rate: float | None
-    low: float | None
-    high: float | None
+    rate: float | None = Field(description="(crashes + hangs) / kernel_results")
+    low: float | None = Field(description="Wilson 95% interval, lower bound")
+    high: float | None = Field(description="Wilson 95% interval, upper bound")
 
 
 class SummaryOut(Schema):

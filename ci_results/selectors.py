@@ -151,7 +151,7 @@ def _rollups(*, since: date | None, until: date | None, include_demo: bool,
 def rates_summary(*, since: date | None = None, until: date | None = None,
                   include_demo: bool = True, kernel: int | None = None,
                   config: str | None = None, reproducer: str | None = None) -> list[RateRow]:
-    """Crash rates per kernel x config x reproducer from the rollups (never raw runs)."""
+    """Failure rates (crash + hang) per kernel x config x reproducer from the rollups."""
     rows = (
         _rollups(since=since, until=until, include_demo=include_demo, kernel=kernel,
                  config=config, reproducer=reproducer)
@@ -163,7 +163,8 @@ def rates_summary(*, since: date | None = None, until: date | None = None,
     )
     out = []
     for r in rows:
-        results = r["passes_"] + r["crashes_"] + r["hangs_"]
+        counts = stats.OutcomeCounts(passes=r["passes_"], crashes=r["crashes_"],
+                                     hangs=r["hangs_"], errors=r["errors_"], skips=r["skips_"])
         out.append(RateRow(
             kernel_id=r["kernel_id"],
             kernel=r["kernel__label"] or r["kernel__tag"] or r["kernel__version"],
@@ -171,7 +172,8 @@ def rates_summary(*, since: date | None = None, until: date | None = None,
             reproducer_id=r["reproducer_id"], reproducer=r["reproducer__name"],
             runs=r["runs_"], passes=r["passes_"], crashes=r["crashes_"], hangs=r["hangs_"],
             errors=r["errors_"], skips=r["skips_"],
-            estimate=stats.crash_rate(r["crashes_"], results),
+            # Failures are crashes and hangs, as on the pages and in the fix verdict.
+            estimate=counts.failure_rate(),
         ))
     return out
 
