@@ -56,14 +56,14 @@ def _series(thread: Thread) -> list[str]:
 
 
 def _signatures(thread: Thread) -> list[CrashSignature]:
-    """Signatures whose title the crash parser gives for crash text pasted in the thread."""
-    from ci_results.parsing.crash import parse_log  # the parser package is heavy to import
-
+    """Signatures of the crash text pasted in the thread's mails and linked gists (classified
+    by ci_results.services.crashtexts when the text was stored)."""
     texts = CrashText.objects.filter(
         Q(message__thread=thread) | Q(gist_file__source__links__message__thread=thread)
-    ).values_list("text", flat=True).distinct()
-    titles = {report.title for text in texts for report in parse_log(text).reports}
-    return list(CrashSignature.objects.filter(title__in=titles).order_by("title"))
+    )
+    return list(
+        CrashSignature.objects.filter(reports__crash_text__in=texts).distinct().order_by("title")
+    )
 
 
 Key = tuple[int, int, int]

@@ -36,7 +36,8 @@ def post_runs(kernel: dict, outcomes: list[str], log: str, prefix: str) -> None:
 @pytest.mark.django_db
 def test_it_summarises_the_seed_thread_as_a_list_reply(client, seed_text,
                                                        django_capture_on_commit_callbacks):
-    message_ingest(parsed=parse_hypermail_text(seed_text), source="lkml")
+    with django_capture_on_commit_callbacks(execute=True):  # crash text classified on commit
+        message_ingest(parsed=parse_hypermail_text(seed_text), source="lkml")
     log = crash_log(seed_text)
     with django_capture_on_commit_callbacks(execute=True):
         post_runs(BASE, ["crash"] * 12 + ["pass"] * 28, log, "base")
