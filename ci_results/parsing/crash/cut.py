@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from itertools import accumulate, count
+from itertools import accumulate, compress, count, islice
 from operator import add, itemgetter
 
 from .lines import CONSOLE, MAX_LINE, clean_line, is_questionable
@@ -50,6 +50,7 @@ _LINE_RES = {
     (False, True): re.compile("^" + _LOGIN + _CONSOLE, re.M),
     (False, False): re.compile("^" + _CONSOLE, re.M),
 }
+_NO_CALLER = {True: CONSOLE, False: ""}
 # The next _TABLE_LINES complete lines (a 30 MB CI log is never split whole).
 _SPAN_RE = re.compile(rf"(?:[^\n]*\n){{0,{_TABLE_LINES}}}")
 
@@ -80,21 +81,39 @@ class LineTable:
         if "\r" in chunk or max(map(len, strs), default=0) > MAX_LINE:
             strs = [_clean(s) for s in strs]
         self.lines = strs
-        self.contexts = [c or (CONSOLE if s else "") for s, c, _ in rows]
+        callers = list(map(itemgetter(1), rows))
+        if any(callers):
+            self.contexts = [c or (CONSOLE if s else "") for s, c, _ in rows]
+        else:  # no caller ids: "console" for a timestamped line, "" for another
+            self.contexts = list(map(_NO_CALLER.__getitem__, map(bool, map(itemgetter(0), rows))))
         # offsets[i]: where line i starts; offsets[i + 1] - 1: where its text ends.
         self.offsets = list(map(add, accumulate(map(len, raw), initial=begin), count()))
-        self.has_skips = _PANIC in chunk or _TAINT in chunk
-        self.has_questionable = "?" in chunk
+        self.text, self.begin, self.end = text, begin, end
+        self.panics = self._lines_with(_PANIC)
+        self.taints = self._lines_with(_TAINT)
         self._questionable: set[int] | None = None
+
+    def _lines_with(self, needle: str) -> list[int]:
+        """Indexes of the lines that hold ``needle``, in order (one ``find`` per hit)."""
+        found: list[int] = []
+        text, offsets, end = self.text, self.offsets, self.end
+        pos = text.find(needle, self.begin, end)
+        while pos != -1:
+            i = bisect_right(offsets, pos) - 1
+            found.append(i)
+            if i + 1 >= len(offsets):
+                break
+            pos = text.find(needle, offsets[i + 1], end)
+        return found
 
     def questionable(self) -> set[int]:
         """Indexes of the ``? func+0x1/0x2`` lines (computed once per log)."""
         if self._questionable is None:
             lines = self.lines
             self._questionable = {
-                i for i in range(len(lines))
-                if "?" in lines[i][:40] and is_questionable(lines[i])
-            } if self.has_questionable else set()
+                i for i in self._lines_with("?")
+                if i < len(lines) and "?" in lines[i][:40] and is_questionable(lines[i])
+            }
         return self._questionable
 
     def index(self, pos: int) -> int:
@@ -160,6 +179,20 @@ def _prefix(text: str, start: int, context: str, questionable: bool) -> list[str
     return prefix
 
 
+def _without_skipped(taken: list[int], table: LineTable) -> list[int]:
+    """``taken`` without "Disabling lock debugging" lines, and without a ``Kernel panic``
+    line past the 24th and all after it (the panic only repeats the report)."""
+    taints = set(table.taints) if table.taints else ()
+    if table.panics and len(taken) > 24:
+        first = taken[24]
+        for p in table.panics[bisect_left(table.panics, first):]:
+            t = bisect_left(taken, p)
+            if t < len(taken) and taken[t] == p and p not in taints:
+                taken = taken[:t]
+                break
+    return [i for i in taken if i not in taints] if taints else taken
+
+
 def cut_report(
     text: str, start: int, context: str, questionable: bool, scanner: OopsScanner | None = None
 ) -> Cut:
@@ -188,8 +221,8 @@ def cut_report(
     hi = min(len(lines), k0 + stop)
     end = offs[k0 + stop] if k0 + stop < len(lines) else len(text)
     stop_line = k0 + stop  # the line the cut stops before
-    sel = [i for i in range(k0 + 1, hi) if ctxs[i] == context]
-    if not questionable and context and table.has_questionable:
+    sel = list(compress(range(k0 + 1, hi), map(context.__eq__, islice(ctxs, k0 + 1, hi))))
+    if not questionable and context:
         skip = table.questionable()
         if skip:
             sel = [i for i in sel if i not in skip]
@@ -204,28 +237,20 @@ def cut_report(
             stop_line, end = i, offs[i]
             del sel[j:]
     taken = [k0, *sel]
-    cum = list(accumulate(len(lines[i]) for i in taken))
-    over = min(bisect_right(cum, MAX_REPORT_CHARS), MAX_REPORT_LINES)
-    if over < len(taken):  # this line is still part of the report, the next is not
-        del taken[over + 1:]
-        stop_line = taken[-1]
-        end = offs[stop_line + 1] - 1
+    if len(taken) > MAX_REPORT_LINES or sum(map(len, map(lines.__getitem__, taken))) > (
+            MAX_REPORT_CHARS):
+        cum = list(accumulate(map(len, map(lines.__getitem__, taken))))
+        over = min(bisect_right(cum, MAX_REPORT_CHARS), MAX_REPORT_LINES)
+        if over < len(taken):  # this line is still part of the report, the next is not
+            del taken[over + 1:]
+            stop_line = taken[-1]
+            end = offs[stop_line + 1] - 1
     second = offs[k0 + ks] if ks != -1 and k0 + ks <= stop_line else 0
     limit = k0 + ks if second else len(lines)
-    if not table.has_skips:
-        out = [lines[i] for i in taken]
-        title = bisect_left(taken, limit)
-    else:
-        out, title, skip_rest = [], 0, False
-        for t, i in enumerate(taken):
-            line = lines[i]
-            if _TAINT in line or skip_rest:
-                continue
-            if t >= 24 and _PANIC in line:
-                skip_rest = True
-                continue
-            out.append(line)
-            title += i < limit
+    if table.panics or table.taints:
+        taken = _without_skipped(taken, table)
+    out = list(map(lines.__getitem__, taken))
+    title = bisect_left(taken, limit)
     if not second or context not in ("", CONSOLE):
         title = len(out)
     return Cut(out, prefix, title, second or end, second or end)
