@@ -59,14 +59,16 @@ INSTALLED_APPS = [
     "dashboard",
 ]
 
+# Sessions, users and messages serve the pages; the CI API under /api/ (bearer tokens,
+# JSON) skips them: dashboard.middleware subclasses Django's classes for that.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "dashboard.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "dashboard.middleware.AuthenticationMiddleware",
+    "dashboard.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
