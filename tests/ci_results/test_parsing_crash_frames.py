@@ -4,10 +4,9 @@ from ci_results.parsing.crash.frames import (
     CALL_TRACE,
     PARSE_STACK,
     StackFmt,
-    find_frames,
-    find_guilty_frame,
     frame_variants,
 )
+from ci_results.parsing.crash.trace import find_frames, find_guilty_frame
 
 
 def test_it_strips_syscall_prefixes_step_by_step():

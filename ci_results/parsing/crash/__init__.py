@@ -93,7 +93,7 @@ def parse_log(text: str) -> LogAnalysis:
     try:
         reports = find_reports(text)
         if not reports:
-            return analyse([], find_kernel_info("", text[:200_000]))
+            return analyse([], find_kernel_info("", text))
         return analyse(reports)
     except Exception:
         return LogAnalysis(contains_crash=contains_crash(text))

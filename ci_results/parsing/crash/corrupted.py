@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from .frames import STACK_START, is_frame, is_stack_start
+from .body import Body
+from .frames import STACK_START, is_frame
 from .oops import Format
 
 # "WARNING in foo[   60.123456]": a timestamp merged into the middle of a title.
@@ -15,7 +16,25 @@ _STACK_START_LITERALS = ("race", "Allocated:", "Allocated by task ", "Freed:", "
                          " backtrace", "Backtrace:", "Uninit was stored to memory at")
 
 
-def find_corruption(title: str, report: str, fmt: Format | None) -> str:
+_TRACE_WORDS = ("Call Trace", "backtrace", "Allocated:", "Freed:", "Call trace", "Backtrace")
+
+
+def _first_key_line(body: Body, words: list[int], literal: str, key: re.Pattern[str]) -> int:
+    """The line where ``key`` first matches the report text (its match may start at the
+    newline before a line: "[^k] backtrace"), looking only at lines with a trace word."""
+    lines, text, starts = body.lines, body.text, body.starts
+    for i in words:
+        ln = lines[i]
+        if literal not in ln:
+            continue
+        if i > 0 and ln[:1] == " " and key.match(text, starts[i] - 1):
+            return i - 1  # the match starts at the newline ending line i - 1
+        if key.search(ln):
+            return i
+    return -1
+
+
+def find_corruption(title: str, body: Body, fmt: Format | None) -> str:
     """Return why the report is corrupted, or "" when it is usable.
 
     A report that should have a stack trace must contain a trace keyword ("Call Trace",
@@ -29,24 +48,29 @@ def find_corruption(title: str, report: str, fmt: Format | None) -> str:
         return "report format is marked as corrupted"
     if fmt.no_stack_trace:
         return ""
-    if not any(k in report for k in ("Call Trace", "backtrace", "Allocated:", "Freed:",
-                                     "Call trace", "Backtrace")):
+    lines = body.lines
+    words = body.trace_word_lines  # a line holding any literal below is one of these
+    if not any(k in lines[i] for i in words for k in _TRACE_WORDS):
         return "no stack trace in report"
     if fmt.stack is None:
         return ""
     has_trace = False
+    starts = body.stack_starts
     for literal, key in zip(_STACK_START_LITERALS, STACK_START, strict=True):
-        m = key.search(report) if literal in report else None
-        if m is None:
+        i = _first_key_line(body, words, literal, key)
+        if i == -1:
             continue
-        rest = report[m.start():].split("\n", 17)
-        if len(rest) < 2 or not rest[1]:
+        if i + 1 >= len(lines) or not lines[i + 1]:
             return "call trace is missing"
         ok = False
-        for ln in rest[1:16]:
-            if is_stack_start(ln):
+        for j in range(i + 1, min(i + 16, len(lines))):
+            if body.next_of(starts, j) == j:
                 break
-            if "(stack is not available)" in ln or is_frame(ln):
+            ln = lines[j]
+            # A line that is no frame for the trace readers can still pass for one here
+            # (a powerpc "(unreliable)" slot).
+            if body.frame(j) is not None or "(stack is not available)" in ln or (
+                    ln.endswith("(unreliable)") and is_frame(ln)):
                 ok = has_trace = True
                 break
         if not ok:

@@ -51,6 +51,8 @@ _LINE_RES = {
     (False, False): re.compile("^" + _CONSOLE, re.M),
 }
 _NO_CALLER = {True: CONSOLE, False: ""}
+# A log shorter than this from the table's start is taken whole without counting lines.
+_TABLE_BYTES = 1 << 20
 # The next _TABLE_LINES complete lines (a 30 MB CI log is never split whole).
 _SPAN_RE = re.compile(rf"(?:[^\n]*\n){{0,{_TABLE_LINES}}}")
 
@@ -61,31 +63,72 @@ def _clean(stripped: str) -> str:
     return stripped.rstrip("\r") if stripped.endswith("\r") else stripped
 
 
+def _split_lines(chunk: str, at_end: bool) -> tuple[list[str], list[str]]:
+    """Each line's text without its console prefix, and its context."""
+    rows = _LINE_RES[" kernel: " in chunk, " login: " in chunk].findall(chunk)
+    if not at_end:
+        rows.pop()
+    strs = list(map(itemgetter(2), rows))
+    if any(map(itemgetter(1), rows)):
+        contexts = [c or (CONSOLE if s else "") for s, c, _ in rows]
+    else:  # no caller ids: "console" for a timestamped line, "" for another
+        contexts = list(map(_NO_CALLER.__getitem__, map(bool, map(itemgetter(0), rows))))
+    return strs, contexts
+
+
+# Most logs give every line the same console prefix: "[   60.002464] " (15 characters) or
+# "[   60.002464][ T2148] " (23). Then the lines are cut at that width, after one regex has
+# checked the heads of all lines at once; any other log goes through _LINE_RES line by line.
+_HEADS = {
+    15: re.compile(r"(?:\[(?=[ \d]{5}\.) *\d+\.\d{6}\] \n)*"),
+    23: re.compile(r"(?:\[(?=[ \d]{5}\.) *\d+\.\d{6}\]\[(?=[ \w]{6}\]) *[TC]\d+\] \n)*"),
+}
+
+
+def _split_uniform(raw: list[str]) -> tuple[list[str], list[str]] | None:
+    """``_split_lines`` for lines that all have one fixed-width prefix, else None."""
+    lines = raw[:-1] if raw and not raw[-1] else raw  # "" after a final newline
+    if not lines or lines[0][:1] != "[":
+        return None
+    width = 23 if lines[0][14:15] == "[" else 15
+    if _HEADS[width].fullmatch("\n".join([ln[:width] for ln in lines]) + "\n") is None:
+        return None
+    strs = [ln[width:] for ln in raw]
+    if width == 15:
+        contexts = [CONSOLE] * len(lines)
+    else:  # "[ T2148]" -> "T2148"
+        contexts = [ln[15:21].lstrip() for ln in lines]
+    if len(lines) < len(raw):
+        contexts.append("")
+    return strs, contexts
+
+
 class LineTable:
     """Lines of ``text`` from offset ``begin`` (a line start): offsets, contexts, text."""
 
     def __init__(self, text: str, begin: int) -> None:
-        m = _SPAN_RE.match(text, begin)
-        end = m.end() if m else begin
-        chunk = text[begin:end]
-        self.at_end = chunk.count("\n") < _TABLE_LINES
+        self.at_end = text.count("\n", begin, begin + _TABLE_BYTES) < _TABLE_LINES and (
+            begin + _TABLE_BYTES >= len(text) or text.count("\n", begin) < _TABLE_LINES)
         if self.at_end:
             end = len(text)
             chunk = text[begin:]
-        rows = _LINE_RES[" kernel: " in chunk, " login: " in chunk].findall(chunk)
+        else:
+            m = _SPAN_RE.match(text, begin)
+            end = m.end() if m else begin
+            chunk = text[begin:end]
         raw = chunk.split("\n")
         if not self.at_end:  # the empty "line" after the chunk's last newline
-            rows.pop()
             raw.pop()
-        strs = list(map(itemgetter(2), rows))
+        split = None
+        if " kernel: " not in chunk and " login: " not in chunk:
+            split = _split_uniform(raw)
+        if split is None:
+            strs, self.contexts = _split_lines(chunk, self.at_end)
+        else:
+            strs, self.contexts = split
         if "\r" in chunk or max(map(len, strs), default=0) > MAX_LINE:
             strs = [_clean(s) for s in strs]
         self.lines = strs
-        callers = list(map(itemgetter(1), rows))
-        if any(callers):
-            self.contexts = [c or (CONSOLE if s else "") for s, c, _ in rows]
-        else:  # no caller ids: "console" for a timestamped line, "" for another
-            self.contexts = list(map(_NO_CALLER.__getitem__, map(bool, map(itemgetter(0), rows))))
         # offsets[i]: where line i starts; offsets[i + 1] - 1: where its text ends.
         self.offsets = list(map(add, accumulate(map(len, raw), initial=begin), count()))
         self.text, self.begin, self.end = text, begin, end
@@ -111,9 +154,9 @@ class LineTable:
         if self._questionable is None:
             lines = self.lines
             self._questionable = {
-                i for i in self._lines_with("?")
-                if i < len(lines) and "?" in lines[i][:40] and is_questionable(lines[i])
-            }
+                i for i in range(len(lines))
+                if "?" in lines[i][:40] and is_questionable(lines[i])
+            } if self.text.find("?", self.begin, self.end) != -1 else set()
         return self._questionable
 
     def index(self, pos: int) -> int:

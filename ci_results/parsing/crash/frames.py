@@ -154,16 +154,13 @@ def frame_variants(raw: str) -> list[str]:
     return variants
 
 
-def _match_frame(line: str) -> re.Match[str] | None:
+def match_frame(line: str) -> re.Match[str] | None:
+    """The frame a line holds (``" ip6_fragment+0x1052/0x2d80"``), or None."""
     if "(" not in line and "+" not in line and "." not in line:
         return None
     if line.endswith("(unreliable)"):  # powerpc: a stale first slot, not a real caller
         return None
-    for frame_re in FRAME_RES:
-        m = frame_re.search(line)
-        if m:
-            return m
-    return None
+    return FRAME_RE.match(line)
 
 
 def _matches_any(line: str, regexes: Sequence[re.Pattern[str]]) -> bool:
@@ -173,7 +170,8 @@ def _matches_any(line: str, regexes: Sequence[re.Pattern[str]]) -> bool:
 # One alternation of STACK_START, and a cheap literal pre-check for CORRUPTED_LINES: these
 # run on every report line.
 _STACK_START_RE = re.compile("|".join(f"(?:{r.pattern})" for r in STACK_START))
-_FRAME_RES_RE = re.compile("|".join(f"(?:{r.pattern})" for r in FRAME_RES))
+# FRAME_RES as one regex: the first that matches a line gives the same groups in it.
+FRAME_RE = re.compile("|".join(f"(?:{r.pattern})" for r in FRAME_RES))
 
 
 def is_stack_start(line: str) -> bool:
@@ -186,10 +184,10 @@ def is_stack_start(line: str) -> bool:
 
 def is_frame(line: str) -> bool:
     """``" ip6_fragment+0x1052/0x2d80"`` -> True; ``"RSP: 0018:ffff..."`` -> False."""
-    return _FRAME_RES_RE.search(line) is not None
+    return FRAME_RE.search(line) is not None
 
 
-def _is_corrupted_line(line: str) -> bool:
+def is_corrupted_line(line: str) -> bool:
     return "should_fail" in line and _matches_any(line, CORRUPTED_LINES)
 
 
@@ -221,7 +219,7 @@ def _canonical(raw: str, skip: re.Pattern[str]) -> str | None:
     return name
 
 
-def _append(frames: list[Frame], m: re.Match[str] | None, skip: re.Pattern[str]) -> None:
+def append_frame(frames: list[Frame], m: re.Match[str] | None, skip: re.Pattern[str]) -> None:
     if m is None:
         return
     for raw in m.groups():
@@ -238,64 +236,6 @@ def _default_extractor(frames: list[Frame]) -> tuple[Frame | None, str]:
     return (frames[0], "") if frames else (None, "extracted no stack frame")
 
 
-def _extract(
-    lines: Sequence[str],
-    parts: Sequence[re.Pattern[str]],
-    skip: re.Pattern[str],
-    extractor: Extractor,
-) -> tuple[Frame | None, str]:
-    """Match ``parts`` against consecutive lines, collecting frames on the way.
-
-    A part that never matches is skipped (a report may lack "Call Trace:" or print it
-    before the RIP line); frames collected before it still count.
-    """
-    frames: list[Frame] = []
-    i, n = 0, len(lines)
-    part_idx = 0
-    stacks = 0
-    corrupted = ""
-    while part_idx < len(parts):
-        part = parts[part_idx]
-        if part is PARSE_STACK and stacks > 0:
-            break
-        if part is PARSE_STACK:
-            stacks += 1
-            while i < n:
-                ln = lines[i]
-                i += 1
-                if _is_corrupted_line(ln):
-                    # Fault injection output interleaved before any frame: the report is
-                    # damaged; keep going. After the guilty frame it no longer matters.
-                    if not frames:
-                        corrupted = "corrupted line in stack"
-                    break
-                if is_stack_start(ln):
-                    break
-                if part_idx + 1 < len(parts) and parts[part_idx + 1] is not PARSE_STACK:
-                    m = parts[part_idx + 1].search(ln)
-                    if m:
-                        _append(frames, m, skip)
-                        part_idx += 1
-                        break
-                _append(frames, _match_frame(ln), skip)
-        else:
-            # A part that does not match is skipped without consuming lines.
-            for j in range(i, n):
-                ln = lines[j]
-                if _is_corrupted_line(ln):
-                    corrupted = "corrupted line in stack"
-                    i = j + 1
-                    break
-                m = part.search(ln)
-                if m:
-                    _append(frames, m, skip)
-                    i = j + 1
-                    break
-        part_idx += 1
-    frame, reason = extractor(frames)
-    return frame, corrupted or reason
-
-
 @dataclass(frozen=True)
 class StackFmt:
     """How to find the guilty frame: regexes matched line by line, in order."""
@@ -304,33 +244,3 @@ class StackFmt:
     parts2: tuple[re.Pattern[str], ...] = ()
     skip: tuple[str, ...] = ()
     extractor: Extractor | None = field(default=None)
-
-
-def find_guilty_frame(stack: StackFmt, lines: Sequence[str]) -> tuple[Frame | None, str]:
-    """Return ((canonical, raw) frame or None, corruption reason) for report lines."""
-    skip = skip_regex(stack.skip)
-    extractor = stack.extractor or _default_extractor
-    frame, reason = _extract(lines, stack.parts, skip, extractor)
-    if frame is None and stack.parts2:
-        frame, reason = _extract(lines, stack.parts2, skip, extractor)
-    return frame, reason
-
-
-def find_frames(lines: Sequence[str]) -> list[str]:
-    """All frames of the first call trace in ``lines``, offsets stripped, innermost first."""
-    out: list[str] = []
-    started = False
-    for ln in lines:
-        if not started:
-            started = is_stack_start(ln)
-            continue
-        if out and is_stack_start(ln):
-            break
-        m = _match_frame(ln)
-        if m:
-            out.append(next(g for g in m.groups() if g))
-        elif out and ln.strip() not in ("<TASK>", "</TASK>", "<IRQ>", "</IRQ>", "<NMI>",
-                                        "</NMI>", "<EOI>") and not ln.lstrip().startswith("?"):
-            if len(out) > 2 and not ln.strip().startswith(("RIP", "R", "Code")):
-                break
-    return out

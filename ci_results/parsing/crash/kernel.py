@@ -26,9 +26,12 @@ _WQ_RE = re.compile(r"Workqueue: ([\w./:-]{1,64} [\w.]{1,128})")
 _VERSION_RE = re.compile(r"Linux version (\d+\.\d+[\w.+~-]*)")
 
 
-def find_kernel_info(report: str, log_head: str = "") -> KernelInfo:
+def find_kernel_info(report: str, log: str = "", log_end: int = 200_000) -> KernelInfo:
     """``"CPU: 4 PID: 89 Comm: kworker/u37:2 Not tainted 6.9.0-rc6 #10"`` ->
-    ``KernelInfo(cpu=4, pid=89, comm="kworker/u37:2", taint="Not tainted", version=...)``."""
+    ``KernelInfo(cpu=4, pid=89, comm="kworker/u37:2", taint="Not tainted", version=...)``.
+
+    The boot banner ("Linux version ...") is looked for in the first ``log_end``
+    characters of ``log``."""
     cpu = pid = None
     comm = taint = version = None
     m = _CPU_RE.search(report)
@@ -39,18 +42,19 @@ def find_kernel_info(report: str, log_head: str = "") -> KernelInfo:
         s = _CPU_SHORT_RE.search(report)
         if s:
             cpu, pid, comm = int(s.group(1)), int(s.group(2)), s.group(3)
-    if version is None:
+    if version is None and "ainted " in report:
         t = _TAINT_RE.search(report)
         if t:
             taint, version = t.group(1).rstrip(), t.group(2)
     if version is None:
-        v = _VERSION_RE.search(log_head) or _VERSION_RE.search(report)
+        v = _VERSION_RE.search(log, 0, log_end) or _VERSION_RE.search(report)
         if v:
             version = v.group(1)
     hw = _HW_RE.search(report)
     wq = _WQ_RE.search(report)
     rip = None
-    r = RIP_FRAME.search(report)
+    r = RIP_FRAME.search(report) if ("IP" in report or "pc " in report
+                                     or "PC is at" in report) else None
     if r and r.group(1):
         rip = clean_frame(r.group(1))
     return KernelInfo(

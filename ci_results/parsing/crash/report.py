@@ -4,23 +4,41 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..types import CrashReport
+from .body import Body
 from .corrupted import find_corruption
 from .cut import cut_report
-from .frames import find_frames, find_guilty_frame, frame_variants
+from .frames import frame_variants
 from .kernel import find_kernel_info
 from .lines import CONSOLE, MAX_LINE, clean_line
 from .oops import Format, Oops
 from .scan import OopsScanner, find_first_oops, match_oops
 from .title import clean_frame, clean_title, find_crash_type
+from .trace import find_frames, find_guilty_frame
 
 __all__ = ["OopsScanner", "describe", "find_first_oops", "match_oops", "parse_one"]
 
 
+_ARG_RE = re.compile(r"%\[(\d+)\]v")
+
+
+@lru_cache(maxsize=1024)
+def _fmt_parts(fmt: str) -> tuple[tuple[str, int], ...]:
+    """``"KASAN: %[1]v in %[3]v"`` -> ``(("KASAN: ", 1), (" in ", 3), ("", 0))``."""
+    parts, pos = [], 0
+    for m in _ARG_RE.finditer(fmt):
+        parts.append((fmt[pos:m.start()], int(m.group(1))))
+        pos = m.end()
+    parts.append((fmt[pos:], 0))
+    return tuple(parts)
+
+
 def _fmt(fmt: str, args: list[str]) -> str:
-    return re.sub(r"%\[(\d+)\]v", lambda m: args[int(m.group(1)) - 1]
-                  if int(m.group(1)) <= len(args) else "", fmt)
+    """Fill a Go-like format: ``%[2]v`` is ``args[1]``, or "" when there is no such arg."""
+    n = len(args)
+    return "".join(lit + (args[k - 1] if 0 < k <= n else "") for lit, k in _fmt_parts(fmt))
 
 
 @dataclass
@@ -32,56 +50,122 @@ class _Description:
     frame: str | None
 
 
-def describe(lines: list[str], oops: Oops) -> _Description | None:
-    """Title, alternative titles and corruption of the report text, by the oops' formats."""
-    text = "\n".join(lines) + "\n"
-    best: _Description | None = None
-    best_pos = len(text) + 1
-    matched_title = False
-    for f in oops.formats:
-        m = f.title.search(text)
-        if m is None or m.start() > best_pos or (m.start() == best_pos and best is not None):
+class _Titles:
+    """An oops' title formats indexed by the literal each title starts with.
+
+    Every title of an oops starts with a literal that starts with the oops header
+    (``"BUG: KASAN:"`` for ``"BUG:"``), so a title can only match where the header is, and
+    there only if its literal is there: one regex finds the longest literal at a header,
+    and with it every format whose literal it starts with.
+    """
+
+    def __init__(self, oops: Oops) -> None:
+        formats = oops.formats
+        anchored = [i for i, f in enumerate(formats) if f.prefix.startswith(oops.header)]
+        self.searched = [i for i in range(len(formats)) if i not in anchored]
+        prefixes = sorted({formats[i].prefix for i in anchored}, key=len, reverse=True)
+        # Longest first: the first alternative that matches is the longest literal there.
+        self.longest = re.compile("|".join(map(re.escape, prefixes))) if prefixes else None
+        self.candidates = {
+            p: [i for i in anchored if p.startswith(formats[i].prefix)] for p in prefixes
+        }
+
+
+_TITLES: dict[int, _Titles] = {}
+
+
+def _titles(oops: Oops) -> _Titles:
+    titles = _TITLES.get(id(oops))
+    if titles is None:
+        titles = _TITLES[id(oops)] = _Titles(oops)
+    return titles
+
+
+def _first_titles(oops: Oops, text: str, end: int) -> list[tuple[int, re.Match[str]]]:
+    """The formats whose title matches earliest in ``text[:end]``, in table order, with
+    their matches (the answer a search of every title over the text would give)."""
+    titles = _titles(oops)
+    formats = oops.formats
+    found: list[tuple[int, re.Match[str]]] = []
+    at = end + 1
+    longest = titles.longest
+    if longest is not None:
+        pos = text.find(oops.header, 0, end)
+        while pos != -1:
+            lit = longest.match(text, pos, end)
+            if lit is not None:
+                for i in titles.candidates[lit.group()]:
+                    m = formats[i].title.match(text, pos, end)
+                    if m is not None:
+                        found.append((i, m))
+                if found:
+                    at = pos
+                    break
+            pos = text.find(oops.header, pos + 1, end)
+    for i in titles.searched:
+        m = formats[i].title.search(text, 0, end)
+        if m is None or m.start() > at:
             continue
-        if m.start() < best_pos:
-            best = None
-            best_pos = m.start()
-        matched_title = True
+        if m.start() < at:
+            found, at = [], m.start()
+        found.append((i, m))
+    return sorted(found, key=lambda item: item[0]) if titles.searched else found
+
+
+def _described(f: Format, m: re.Match[str], body: Body, n: int) -> _Description:
+    args = [g or "" for g in m.groups()]
+    corrupted = ""
+    frame = None
+    variants: list[str] = []
+    if f.stack is not None:
+        found, reason = find_guilty_frame(f.stack, body, m.start(), n)
+        if found is None:
+            frame = "corrupted"
+            corrupted = reason or "extracted no stack frame"
+            variants = [frame]
+        else:
+            canonical, raw = found
+            variants = [canonical] + [v for v in frame_variants(raw) if v != canonical]
+            frame = canonical
+            corrupted = reason
+        args.append(frame)
+    title = _fmt(f.fmt, args)
+    alts: list[str] = []
+    for v in variants[1:]:
+        alts.append(_fmt(f.fmt, [*args[:-1], v]))
+    for alt in f.alt:
+        for v in variants or [None]:
+            alts.append(_fmt(alt, [*args[:-1], v] if v is not None else args))
+    return _Description(title, alts, corrupted, f, frame)
+
+
+def describe(body: Body, oops: Oops, n: int | None = None) -> _Description | None:
+    """Title, alternative titles and corruption of the first ``n`` lines of the report (all
+    by default), by the oops' formats.
+
+    The title whose match starts first wins; among titles matching there, the first in
+    table order whose report regex (when it has one) matches too.
+    """
+    text = body.text
+    n = len(body.lines) if n is None else min(n, len(body.lines))
+    end = body.end_of(n)
+    matches = _first_titles(oops, text, end)
+    best: _Description | None = None
+    for i, m in matches:
+        f = oops.formats[i]
         if f.report is not None:
-            m = f.report.search(text)
+            m = f.report.search(text, 0, end)
             if m is None:
                 continue
-        args = [g or "" for g in m.groups()]
-        corrupted = ""
-        frame = None
-        variants: list[str] = []
-        if f.stack is not None:
-            lines_from = text[m.start():].split("\n")
-            found, reason = find_guilty_frame(f.stack, lines_from)
-            if found is None:
-                frame = "corrupted"
-                corrupted = reason or "extracted no stack frame"
-                variants = [frame]
-            else:
-                canonical, raw = found
-                variants = [canonical] + [v for v in frame_variants(raw) if v != canonical]
-                frame = canonical
-                corrupted = reason
-            args.append(frame)
-        title = _fmt(f.fmt, args)
-        alts: list[str] = []
-        for v in variants[1:]:
-            alts.append(_fmt(f.fmt, [*args[:-1], v]))
-        for alt in f.alt:
-            for v in variants or [None]:
-                alts.append(_fmt(alt, [*args[:-1], v] if v is not None else args))
-        best = _Description(title, alts, corrupted, f, frame)
+        best = _described(f, m, body, n)
+        break
     if best is None:
-        pos = text.find(oops.header)
+        pos = text.find(oops.header, 0, end)
         if pos == -1:
             return None
         eol = text.find("\n", pos)
         best = _Description(text[pos:eol], [], "", None, None)
-        if matched_title:
+        if matches:
             best.corrupted = "matched title but not report regexp"
         if best.title.strip() == oops.header.strip():  # a bare "INFO:" line
             best.title = f"{oops.header.strip()} corrupted"
@@ -99,13 +183,13 @@ def parse_one(
     context, _ = clean_line(text[begin:min(line_end, begin + MAX_LINE)])
     for questionable in (False, True):
         cut = cut_report(text, begin, context, questionable, scanner)
-        desc = describe(cut.lines[: max(cut.title_lines, 1)], oops)
+        body = Body(cut.lines)
+        desc = describe(body, oops, max(cut.title_lines, 1))
         if desc is None:
-            desc = describe(cut.lines, oops)
+            desc = describe(body, oops)
         if desc is None:  # the header sits beyond MAX_LINE in a huge line
             line = text[begin:line_end]
             desc = _Description(line[line.find(oops.header):][:200], [], "", None, None)
-        body = "\n".join(cut.lines) + "\n"
         reason = desc.corrupted or find_corruption(desc.title, body, desc.fmt)
         no_frames = reason == "extracted no stack frame"
         if no_frames and context not in ("", CONSOLE) and not questionable:
@@ -114,7 +198,7 @@ def parse_one(
     title = clean_title(desc.title)
     alts = sorted({clean_title(a) for a in desc.alt_titles} - {title})
     report_text = "\n".join([*cut.prefix, *cut.lines]) + "\n"
-    frames = tuple(clean_frame(f) if "." in f else f for f in find_frames(cut.lines))
+    frames = tuple(clean_frame(f) if "." in f else f for f in find_frames(body))
     guilty = desc.frame if desc.frame and desc.frame != "corrupted" else None
     if guilty is None:
         fm = re.match(r".* in ((?:<[a-zA-Z0-9_: ]+>|[a-zA-Z0-9_:])+)", title)
@@ -130,7 +214,7 @@ def parse_one(
         report=report_text,
         start=begin,
         end=cut.end,
-        kernel=find_kernel_info(body, text[: min(begin, 200_000)]),
+        kernel=find_kernel_info(body.text, text, min(begin, 200_000)),
         panicked=panicked,
         suppressed=suppressed,
     )

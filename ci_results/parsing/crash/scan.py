@@ -54,6 +54,10 @@ class OopsScanner:
     def __init__(self, text: str) -> None:
         self.text = text
         self._heap: list[tuple[int, int]] | None = None  # (next hit, index in _TRIGGERS)
+        # The last answer of ``first``: asked again from a start between that start and the
+        # report found, the answer is the same (cutting a report looks for the next one,
+        # then the log walk asks from where the first one ends).
+        self._last: tuple[int, tuple[Oops, int, int] | None] | None = None
         self.table: object | None = None  # the log's lines, kept by cut.py between reports
 
     def _next_hit(self, pos: int) -> int:
@@ -75,6 +79,14 @@ class OopsScanner:
 
     def first(self, start: int = 0) -> tuple[Oops, int, int] | None:
         """(oops, line begin, line end) of the first report start at or after ``start``."""
+        last = self._last
+        if last is not None and last[0] <= start and (last[1] is None or start <= last[1][1]):
+            return last[1]
+        found = self._first(start)
+        self._last = (start, found)
+        return found
+
+    def _first(self, start: int) -> tuple[Oops, int, int] | None:
         text = self.text
         n = len(text)
         pos = start

@@ -32,7 +32,7 @@ _LONG_NUM_RE = re.compile(r"\d{7,}")
 # ".constprop.0", ".isra.3", ".part.7", ".cold", ".llvm.123456" compiler clones.
 _SUFFIX_RE = re.compile(r"\b([a-zA-Z_][a-zA-Z0-9_]*)(?:\.(?:constprop|isra|part|cold|llvm|lto_priv"
                         r"|localalias|clone|unk)(?:\.[0-9]+)*)+\b")
-_SPACES_RE = re.compile(r"\s+")
+_DIGIT_RE = re.compile(r"\d")
 
 
 def clean_title(title: str) -> str:
@@ -43,12 +43,13 @@ def clean_title(title: str) -> str:
     for literal, regex, repl in _REPLACEMENTS:
         if literal in title:
             title = regex.sub(repl, title)
-    for _ in range(2):
-        title = _NUM_RE.sub(r"\1NUM\3", title)
-    title = _LONG_NUM_RE.sub("NUM", title)
+    if _DIGIT_RE.search(title):
+        for _ in range(2):
+            title = _NUM_RE.sub(r"\1NUM\3", title)
+        title = _LONG_NUM_RE.sub("NUM", title)
     if not title.isprintable():
         title = "".join(c if c.isprintable() else " " for c in title)
-    title = _SPACES_RE.sub(" ", title).strip()
+    title = " ".join(title.split())  # runs of white space -> one space, none at the ends
     return title[:MAX_TITLE].rstrip()
 
 
@@ -151,7 +152,12 @@ def find_crash_type(title: str) -> str:
         if kind == "use-after-free":
             return f"KFENCE-USE-AFTER-FREE-{access}"
         return f"KFENCE-{access}"
-    for prefix, crash_type in _PREFIX_TYPES:
-        if title.startswith(prefix):
-            return crash_type or "UNKNOWN"
-    return "UNKNOWN"
+    m = _PREFIX_TYPES_RE.match(title)
+    if m is None:
+        return "UNKNOWN"
+    return _PREFIX_TYPES[m.lastindex - 1][1] or "UNKNOWN"  # type: ignore[operator]
+
+
+# The prefixes as one alternation of groups, in table order: the first that matches wins,
+# as in a loop over the table, and ``lastindex`` names it.
+_PREFIX_TYPES_RE = re.compile("|".join(f"({re.escape(p)})" for p, _ in _PREFIX_TYPES))

@@ -22,6 +22,8 @@ class Format:
     stack: StackFmt | None = None
     no_stack_trace: bool = False
     corrupted: bool = False
+    # The literal every title match starts with ("BUG: KASAN:"): see ``literal_prefix``.
+    prefix: str = ""
 
 
 @dataclass(frozen=True)
@@ -31,12 +33,53 @@ class Oops:
     suppressions: tuple[re.Pattern[str], ...] = ()
 
 
+_META = frozenset(".^$*+?{}[]|()")
+
+
+def literal_prefix(pattern: str) -> str:
+    """The literal text every match of ``pattern`` starts with: ``r"BUG: KASAN: ([a-z]+)"``
+    -> ``"BUG: KASAN: "``; ``""`` when the pattern has a top-level ``|``."""
+    depth, in_class, i = 0, False, 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch in "()":
+            depth += 1 if ch == "(" else -1
+        elif ch == "|" and depth == 0:
+            return ""
+        i += 1
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            if i + 1 < len(pattern) and not pattern[i + 1].isalnum():
+                out.append(pattern[i + 1])
+                i += 2
+                continue
+            break
+        if ch in _META:
+            break
+        out.append(ch)
+        i += 1
+    if i < len(pattern) and pattern[i] in "?*{" and out:  # "ab?": the "b" is optional
+        out.pop()
+    return "".join(out)
+
+
 def F(title: str, fmt: str, **kw: object) -> Format:
     report = kw.pop("report", None)
     return Format(
         title=compile_re(title),
         fmt=fmt,
         report=compile_re(report) if isinstance(report, str) else None,
+        prefix=literal_prefix(compile_re(title).pattern),
         **kw,  # type: ignore[arg-type]
     )
 

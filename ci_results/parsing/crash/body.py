@@ -1,0 +1,117 @@
+"""One cut-out report's lines, with what each line is found once for every reader.
+
+The title formats, the guilty-frame search, the frame list and the corruption checks all
+ask the same questions of the same lines ("is this a frame?", "does a call trace start
+here?"). A ``Body`` answers them once per report: frames by one pass over the lines,
+trace starts and fault-injection lines by ``str.find`` of their literals (most lines hold
+none). ``[" dump_stack+0x1/0x2", "Call Trace:"]`` -> ``frames[0]`` is a match,
+``stack_starts == [1]``.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
+from itertools import accumulate, count
+from operator import add
+
+from .frames import FRAME_RE, is_corrupted_line, is_stack_start
+
+# A literal of every trace start (see frames.STACK_START) and of the corrupted lines.
+_STACK_START_LITERALS = ("race", "llocated", "reed", "Uninit")  # "race" in "backtrace"
+_CORRUPTED_LITERAL = "should_fail"
+_CHUNK_BITS = 5  # frames are matched 32 lines at a time
+
+
+class Body:
+    """The stripped lines of one report and the text they join into (one ``\\n`` each)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.text = "\n".join(lines) + "\n"
+        # starts[i]: offset of line i in ``text``; starts[len(lines)]: the text's length.
+        self.starts = list(map(add, accumulate(map(len, lines), initial=0), count()))
+        self._frames: list[re.Match[str] | None] = [None] * len(lines)
+        self._filled = [False] * ((len(lines) >> _CHUNK_BITS) + 1)
+        self._stack_starts: list[int] | None = None
+        self._trace_words: list[int] | None = None
+        self._corrupted_lines: list[int] | None = None
+
+    def line_at(self, pos: int) -> int:
+        """Index of the line holding offset ``pos`` of ``text``."""
+        return bisect_right(self.starts, pos) - 1
+
+    def end_of(self, n: int) -> int:
+        """Offset just past the newline of line ``n - 1`` (the text of the first n lines)."""
+        return self.starts[min(n, len(self.lines))]
+
+    def frame(self, i: int) -> re.Match[str] | None:
+        """The frame line ``i`` holds (``" ip6_fragment+0x1052/0x2d80"``), or None."""
+        if not self._filled[i >> _CHUNK_BITS]:
+            self._fill(i >> _CHUNK_BITS)
+        return self._frames[i]
+
+    def iter_frames(self, lo: int, hi: int) -> Iterator[tuple[int, re.Match[str]]]:
+        """(index, match) of the frame lines in ``[lo, hi)``, in order."""
+        frames, filled = self._frames, self._filled
+        for c in range(lo >> _CHUNK_BITS, ((hi - 1) >> _CHUNK_BITS) + 1):
+            if not filled[c]:
+                self._fill(c)
+            for j in range(max(lo, c << _CHUNK_BITS), min(hi, (c + 1) << _CHUNK_BITS)):
+                m = frames[j]
+                if m is not None:
+                    yield j, m
+
+    def _fill(self, c: int) -> None:
+        # Frames are matched a chunk of lines at a time, when first asked for: a guilty
+        # frame is usually found a few lines into the first trace.
+        lo = c << _CHUNK_BITS
+        match = FRAME_RE.match
+        self._frames[lo:lo + (1 << _CHUNK_BITS)] = [
+            match(ln) if ("+" in ln or "(" in ln or "." in ln)
+            and not ln.endswith("(unreliable)") else None
+            for ln in self.lines[lo:lo + (1 << _CHUNK_BITS)]
+        ]
+        self._filled[c] = True
+
+    def _lines_with(self, literals: tuple[str, ...]) -> list[int]:
+        text = self.text
+        found: set[int] = set()
+        for literal in literals:
+            pos = text.find(literal)
+            while pos != -1:
+                i = self.line_at(pos)
+                found.add(i)
+                pos = text.find(literal, self.starts[i + 1])
+        return sorted(found)
+
+    @property
+    def trace_word_lines(self) -> list[int]:
+        """Indexes of the lines holding a word of a trace start ("race", "llocated",
+        "reed", "Uninit"): every line that starts a call trace is one of them."""
+        if self._trace_words is None:
+            self._trace_words = self._lines_with(_STACK_START_LITERALS)
+        return self._trace_words
+
+    @property
+    def stack_starts(self) -> list[int]:
+        """Indexes of the lines where a call trace starts (``"Call Trace:"``, ...)."""
+        if self._stack_starts is None:
+            lines = self.lines
+            self._stack_starts = [i for i in self.trace_word_lines if is_stack_start(lines[i])]
+        return self._stack_starts
+
+    @property
+    def corrupted_lines(self) -> list[int]:
+        """Indexes of fault-injection lines (``should_failslab+0x5/0x10``) in the report."""
+        if self._corrupted_lines is None:
+            lines = self.lines
+            self._corrupted_lines = [i for i in self._lines_with((_CORRUPTED_LITERAL,))
+                                     if is_corrupted_line(lines[i])]
+        return self._corrupted_lines
+
+    def next_of(self, kind: list[int], i: int) -> int:
+        """The first index in ``kind`` (``stack_starts``...) at or after ``i``, or -1."""
+        j = bisect_left(kind, i)
+        return kind[j] if j < len(kind) else -1

@@ -1,0 +1,71 @@
+"""The crash parser's shortcuts give what the general paths give (body.py, trace.py, cut.py)."""
+
+import re
+
+from ci_results.parsing.crash.body import Body
+from ci_results.parsing.crash.cut import LineTable, _split_lines
+from ci_results.parsing.crash.frames import CALL_TRACE, PARSE_STACK, RIP_FRAME, StackFmt
+from ci_results.parsing.crash.oops import LINUX_OOPSES
+from ci_results.parsing.crash.oops.base import literal_prefix
+from ci_results.parsing.crash.trace import _search_lines, find_frames, find_guilty_frame
+
+
+def test_literal_prefix_stops_at_the_first_regex_syntax():
+    assert literal_prefix(r"BUG: KASAN: ([a-z\-]+) in") == "BUG: KASAN: "
+    assert literal_prefix(r"Booting the kernel\.") == "Booting the kernel."
+    assert literal_prefix(r"WARNING: refcount bugs?") == "WARNING: refcount bug"
+    assert literal_prefix(r"INFO: \d+ tasks") == "INFO: "
+    assert literal_prefix(r"a|b") == ""
+    assert literal_prefix(r"ab(c|d)") == "ab"
+
+
+def test_every_title_starts_with_a_literal_that_starts_with_its_header():
+    # describe() tries titles only where the header is: this must hold for the table.
+    for oops in LINUX_OOPSES:
+        for f in oops.formats:
+            assert f.prefix == literal_prefix(f.title.pattern)
+            assert f.prefix.startswith(oops.header), (oops.header, f.title.pattern)
+
+
+def test_no_stack_part_matches_an_empty_line():
+    # The guilty-frame walk ignores the empty "line" after the report's last newline.
+    for oops in LINUX_OOPSES:
+        for f in oops.formats:
+            for part in (f.stack.parts + f.stack.parts2) if f.stack else ():
+                assert part is PARSE_STACK or part.search("") is None, part.pattern
+
+
+def test_a_log_with_uniform_prefixes_is_split_like_any_other():
+    uniform = "".join(f"[  {i:3d}.{i:06d}] line {i}\n" for i in range(40))
+    callers = "".join(f"[  {i:3d}.{i:06d}][{('T' if i % 3 else 'C') + str(i + 7):>6}] x {i}\n"
+                      for i in range(40))
+    mixed = uniform + "no prefix here\n[  1.000000]\n"
+    for text in (uniform, callers, mixed, uniform.rstrip("\n")):
+        table = LineTable(text, 0)
+        assert (table.lines, table.contexts) == _split_lines(text, at_end=True)
+    assert LineTable(callers, 0).contexts[:2] == ["C7", "T8"]
+
+
+def test_text_search_of_a_part_finds_the_line_a_line_search_would():
+    body = Body(["x", "RIP: 0010:foo+0x1/0x2", "pc : bar+0x4/0x8", "y"])
+    line, m = _search_lines(body, RIP_FRAME, 0, 4)
+    assert line == 1 and m.group(1) == "foo"
+    assert _search_lines(body, RIP_FRAME, 2, 4)[0] == 2
+    # A regex that could run into the next line is only believed within its line.
+    spanning = re.compile(r"y\s*x|o\+0x1/0x2\s+pc")
+    assert _search_lines(body, spanning, 0, 4) == (-1, None)
+
+
+def test_the_first_frame_is_found_without_reading_the_whole_trace():
+    lines = ["Call Trace:", " dump_stack+0x1/0x2", " tipc_mon_reinit_self+0x1/0x2",
+             *[f" caller_{i}+0x1/0x2" for i in range(100)], "RIP: 0033:0x7f", "Code: 00"]
+    frame, reason = find_guilty_frame(StackFmt(parts=(CALL_TRACE, PARSE_STACK)), lines)
+    assert frame == ("tipc_mon_reinit_self", "tipc_mon_reinit_self") and reason == ""
+    assert find_frames(lines)[:3] == ["dump_stack", "tipc_mon_reinit_self", "caller_0"]
+    assert len(find_frames(lines)) == 102
+
+
+def test_a_fault_injection_line_before_any_frame_marks_the_stack_corrupted():
+    lines = ["Call Trace:", " should_failslab+0x5/0x10", " kfree+0x1/0x2", " foo+0x1/0x2"]
+    frame, reason = find_guilty_frame(StackFmt(parts=(CALL_TRACE, PARSE_STACK)), lines)
+    assert frame is None and reason == "corrupted line in stack"
