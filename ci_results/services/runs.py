@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from ci_results.models import Origin, Run
 from ci_results.schemas import RunIn
@@ -240,26 +242,46 @@ def _insert(objs: list[Run], *, with_rollups: bool = False) -> dict[str, int]:
     """
     if not objs:
         return {}
-    qn = connection.ops.quote_name
+    db = connections[DEFAULT_DB_ALIAS]  # ``connection`` is a proxy: a lookup per attribute
     fields = [f for f in Run._meta.concrete_fields if not f.primary_key]
-    cols = ", ".join(qn(f.column) for f in fields)
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     inserted: dict[str, int] = {}
-    with connection.cursor() as cursor:
+    with _cursor(db) as cursor:
         for start in range(0, len(objs), 500):
             chunk = objs[start:start + 500]
-            params = [f.get_db_prep_save(f.pre_save(obj, True), connection)
+            params = [f.get_db_prep_save(f.pre_save(obj, True), db)
                       for obj in chunk for f in fields]
-            sql = (f"INSERT INTO {qn(Run._meta.db_table)} ({cols}) VALUES "
-                   f"{', '.join([row] * len(chunk))} ON CONFLICT (origin_id, run_id) DO NOTHING "
-                   f"RETURNING {qn('id')}, {qn('run_id')}")
-            if with_rollups:
-                sql = rollups.with_rollup_cte(sql)
-            cursor.execute(sql, params)
+            cursor.execute(_insert_sql(db.vendor, len(chunk), with_rollups), params)
             inserted.update({run_id: pk for pk, run_id in cursor.fetchall()})
     for obj in objs:
         obj.pk = inserted.get(obj.run_id)
     return inserted
+
+
+@functools.lru_cache(maxsize=64)
+def _insert_sql(vendor: str, rows: int, with_rollups: bool) -> str:
+    qn = connections[DEFAULT_DB_ALIAS].ops.quote_name
+    fields = [f for f in Run._meta.concrete_fields if not f.primary_key]
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    sql = (f"INSERT INTO {qn(Run._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+           f"VALUES {', '.join([row] * rows)} ON CONFLICT (origin_id, run_id) DO NOTHING "
+           f"RETURNING {qn('id')}, {qn('run_id')}")
+    return rollups.with_rollup_cte(sql) if with_rollups else sql
+
+
+def _cursor(db: BaseDatabaseWrapper) -> Any:
+    """PostgreSQL: a cursor that sends the parameters apart from the statement (server-side
+    binding) instead of quoting every value into the SQL text: about 0.2 ms less CPU for a
+    single run, more for a batch. Elsewhere Django's usual cursor. (Not prepared: Django
+    turns psycopg's prepared statements off for connection poolers, and measured on this
+    statement they saved nothing.)"""
+    if db.vendor != "postgresql":
+        return db.cursor()
+    from django.db.backends.postgresql.base import ServerBindingCursor  # needs psycopg 3
+
+    db.ensure_connection()
+    db.validate_thread_sharing()
+    raw = ServerBindingCursor(db.connection)
+    return db.make_debug_cursor(raw) if db.queries_logged else db.make_cursor(raw)
 
 
 def _enqueue_parsing(result: BatchResult, prepared: list[_Prepared]) -> None:
