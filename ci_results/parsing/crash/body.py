@@ -75,6 +75,20 @@ class Body:
         ]
         self._filled[c] = True
 
+    def next_frame(self, i: int) -> int:
+        """Index of the first frame line at or after ``i``, or -1."""
+        frames, filled = self._frames, self._filled
+        n = len(frames)
+        while i < n:
+            c = i >> _CHUNK_BITS
+            if not filled[c]:
+                self._fill(c)
+            for j in range(i, min(n, (c + 1) << _CHUNK_BITS)):
+                if frames[j] is not None:
+                    return j
+            i = (c + 1) << _CHUNK_BITS
+        return -1
+
     def _lines_with(self, literals: tuple[str, ...]) -> list[int]:
         text = self.text
         found: set[int] = set()

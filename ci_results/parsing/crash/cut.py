@@ -79,25 +79,48 @@ def _split_lines(chunk: str, at_end: bool) -> tuple[list[str], list[str]]:
 # Most logs give every line the same console prefix: "[   60.002464] " (15 characters) or
 # "[   60.002464][ T2148] " (23). Then the lines are cut at that width, after one regex has
 # checked the heads of all lines at once; any other log goes through _LINE_RES line by line.
+_TS = r"\[(?: {4}\d| {3}\d\d|  \d{3}| \d{4}|\d{5})\.\d{6}\]"  # "[   60.002464]"
+_CALLER = r"\[(?: {4}[TC]\d| {3}[TC]\d\d|  [TC]\d{3}| [TC]\d{4}|[TC]\d{5})\]"  # "[ T2148]"
 _HEADS = {
-    15: re.compile(r"(?:\[(?=[ \d]{5}\.) *\d+\.\d{6}\] \n)*"),
-    23: re.compile(r"(?:\[(?=[ \d]{5}\.) *\d+\.\d{6}\]\[(?=[ \w]{6}\]) *[TC]\d+\] \n)*"),
+    15: re.compile(rf"(?:{_TS} \n)*"),
+    23: re.compile(rf"(?:{_TS}{_CALLER} \n)*"),
 }
 
 
 def _split_uniform(raw: list[str]) -> tuple[list[str], list[str]] | None:
-    """``_split_lines`` for lines that all have one fixed-width prefix, else None."""
+    """``_split_lines`` for lines that (nearly) all have one fixed-width prefix, else None.
+
+    The heads of all lines are checked by one regex; the few lines that fail it (a "..."
+    the fuzzer printed, a line from user space) are split by _LINE_RES one by one.
+    """
     lines = raw[:-1] if raw and not raw[-1] else raw  # "" after a final newline
     if not lines or lines[0][:1] != "[":
         return None
     width = 23 if lines[0][14:15] == "[" else 15
-    if _HEADS[width].fullmatch("\n".join([ln[:width] for ln in lines]) + "\n") is None:
-        return None
+    heads_re = _HEADS[width]
+    heads = "\n".join([ln[:width] for ln in lines]) + "\n"
+    bad: list[int] = []
+    pos = i = 0
+    while True:
+        m = heads_re.match(heads, pos)
+        i += (m.end() - pos) // (width + 1)  # every good head is width + 1 characters
+        if m.end() == len(heads):
+            break
+        bad.append(i)
+        if len(bad) > 8 + len(lines) // 8:
+            return None  # not a uniform log after all
+        pos = m.end() + min(len(lines[i]), width) + 1
+        i += 1
     strs = [ln[width:] for ln in raw]
     if width == 15:
         contexts = [CONSOLE] * len(lines)
     else:  # "[ T2148]" -> "T2148"
         contexts = [ln[15:21].lstrip() for ln in lines]
+    if bad:
+        line_re = _LINE_RES[False, False]
+        for i in bad:
+            ts, caller, strs[i] = line_re.match(lines[i]).groups()  # type: ignore[union-attr]
+            contexts[i] = caller or (CONSOLE if ts else "")
     if len(lines) < len(raw):
         contexts.append("")
     return strs, contexts
@@ -152,10 +175,9 @@ class LineTable:
     def questionable(self) -> set[int]:
         """Indexes of the ``? func+0x1/0x2`` lines (computed once per log)."""
         if self._questionable is None:
-            lines = self.lines
             self._questionable = {
-                i for i in range(len(lines))
-                if "?" in lines[i][:40] and is_questionable(lines[i])
+                i for i, line in enumerate(self.lines)
+                if "?" in line[:40] and is_questionable(line)
             } if self.text.find("?", self.begin, self.end) != -1 else set()
         return self._questionable
 

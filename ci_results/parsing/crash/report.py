@@ -197,7 +197,7 @@ def parse_one(
         break
     title = clean_title(desc.title)
     alts = sorted({clean_title(a) for a in desc.alt_titles} - {title})
-    report_text = "\n".join([*cut.prefix, *cut.lines]) + "\n"
+    report_text = "\n".join(cut.prefix) + "\n" + body.text if cut.prefix else body.text
     frames = tuple(clean_frame(f) if "." in f else f for f in find_frames(body))
     guilty = desc.frame if desc.frame and desc.frame != "corrupted" else None
     if guilty is None:

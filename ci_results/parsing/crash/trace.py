@@ -231,15 +231,19 @@ def find_frames(lines: Body | Sequence[str]) -> list[str]:
     lines_, frame = body.lines, body.frame
     starts = set(body.stack_starts)
     out: list[str] = []
-    for i in range(body.stack_starts[0] + 1, len(lines_)):
+    # Until the first frame nothing can end the trace: start there.
+    first = body.next_frame(body.stack_starts[0] + 1)
+    if first == -1:
+        return out
+    for i in range(first, len(lines_)):
         if out and i in starts:
             break
         m = frame(i)
         if m is not None:
-            out.append(next(g for g in m.groups() if g))
+            out.append(m[1] or m[2] or m[3])  # the one alternative of FRAME_RE that matched
             continue
-        ln = lines_[i]
-        if out and ln.strip() not in _TRACE_MARKERS and not ln.lstrip().startswith("?"):
-            if len(out) > 2 and not ln.strip().startswith(("RIP", "R", "Code")):
+        ln = lines_[i].strip()
+        if out and ln not in _TRACE_MARKERS and not ln.startswith("?"):
+            if len(out) > 2 and not ln.startswith(("RIP", "R", "Code")):
                 break
     return out
