@@ -143,7 +143,8 @@ class LineTable:
         if not self.at_end:  # the empty "line" after the chunk's last newline
             raw.pop()
         split = None
-        if " kernel: " not in chunk and " login: " not in chunk:
+        if (" kernel: " not in chunk and " login: " not in chunk
+                and chunk.count("\n[") * 8 >= len(raw) * 7):  # most lines start with "["
             split = _split_uniform(raw)
         if split is None:
             strs, self.contexts = _split_lines(chunk, self.at_end)
