@@ -3,10 +3,10 @@
 import re
 
 from ci_results.parsing.crash.body import Body
-from ci_results.parsing.crash.cut import LineTable, _split_lines
 from ci_results.parsing.crash.frames import CALL_TRACE, PARSE_STACK, RIP_FRAME, StackFmt
 from ci_results.parsing.crash.oops import LINUX_OOPSES
 from ci_results.parsing.crash.oops.base import literal_prefix
+from ci_results.parsing.crash.table import LineTable, _split_lines
 from ci_results.parsing.crash.trace import _search_lines, find_frames, find_guilty_frame
 
 
