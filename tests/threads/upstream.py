@@ -100,6 +100,7 @@ class Upstream:
         self.urls = urls
         self.thread_mbox = fixture("0001-lore-thread-seed.mbox")
         self.search_mbox = b""  # nothing new until a test publishes a reply
+        self.on_atom: Callable[[], None] | None = None  # called as the thread feed is asked for
 
     def path(self, url: str) -> str:
         return url[len(self.server.url_for("/").rstrip("/")):]
@@ -129,9 +130,13 @@ class Upstream:
                 gzip.compress(self.thread_mbox, mtime=0), "application/gzip",
                 last_modified=LAST_MODIFIED, etag="")(request)
         )
+        def atom(request: Request) -> Response:
+            if self.on_atom is not None:
+                self.on_atom()
+            return conditional(self.atom(), "application/atom+xml")(request)
+
         self.server.expect_request(self.lore_path(msgid, "t.atom", LIST)).respond_with_handler(
-            lambda request: conditional(self.atom(), "application/atom+xml")(request)
-        )
+            atom)
 
     def serve_raw(self, msgid: str, body: bytes) -> None:
         root = self.server.url_for("/").rstrip("/")

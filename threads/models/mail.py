@@ -43,6 +43,9 @@ class Thread(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     last_refreshed_at = models.DateTimeField(null=True, blank=True)
+    # Set while a refresh of the thread runs (its claim, see services/tracking.py): a
+    # second refresh started meanwhile (beat and a button, two workers) leaves it alone.
+    refreshing_until = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return self.subject or self.root_msgid

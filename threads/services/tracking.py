@@ -33,6 +33,9 @@ __all__ = ["RefreshResult", "TrackError", "source_fetch_commit", "source_fetch_g
 
 log = logging.getLogger(__name__)
 FETCH_LOG_KEPT = timedelta(days=30)  # the beat run prunes older fetch log rows
+# How long a refresh's claim on its thread holds: one that died without releasing it (a
+# killed worker) stops blocking the thread after this.
+REFRESH_CLAIM = timedelta(minutes=15)
 # "<ZjFGzS9pZ9Dk6Dyt@bombadil.infradead.org>" or the same without brackets.
 BARE_MSGID = re.compile(r"^<?(?P<msgid>[^\s<>/@]+@[^\s<>/@]+)>?$")
 
@@ -45,6 +48,7 @@ class TrackError(ValueError):
 class RefreshResult:
     thread: Thread
     outcomes: list[Outcome] = field(default_factory=list)
+    busy: bool = False  # another refresh of the thread was running: this one did nothing
 
     @property
     def errors(self) -> list[str]:
@@ -56,6 +60,8 @@ class RefreshResult:
 
     @property
     def summary(self) -> str:
+        if self.busy:
+            return "another refresh of this thread is running; nothing was fetched"
         parts = [f"{o.source.kind} {o.source.key}: {'; '.join(o.changed)}"
                  for o in self.outcomes if o.changed and not o.error]
         parts += [f"{o.source.kind} {o.source.key} not modified"
@@ -153,17 +159,34 @@ def thread_refresh(*, thread: Thread, now: datetime | None = None,
     """
     now = now or timezone.now()
     recorder, result = Recorder(), RefreshResult(thread)
-    sources = list(thread.sources.filter(kind=Source.Kind.LORE_THREAD))
-    if not sources and not is_synthetic_msgid(thread.root_msgid):
-        sources = [lore_source(msgid=thread.root_msgid, thread=thread)]
-    for source in sources:
-        if force or source_is_due(source, now=now):
-            result.outcomes.append(
-                lore_thread_refresh(source=source, thread=thread, recorder=recorder, now=now))
-    result.outcomes += lkml_pages_retry(thread=thread, recorder=recorder, now=now, force=force)
-    result.outcomes += artifacts_fetch(thread=thread, recorder=recorder, now=now, force=force)
-    Thread.objects.filter(pk=thread.pk).update(last_refreshed_at=now)
+    if not _claim(thread, now):
+        result.busy = True
+        return result
+    try:
+        sources = list(thread.sources.filter(kind=Source.Kind.LORE_THREAD))
+        if not sources and not is_synthetic_msgid(thread.root_msgid):
+            sources = [lore_source(msgid=thread.root_msgid, thread=thread)]
+        for source in sources:
+            if force or source_is_due(source, now=now):
+                result.outcomes.append(lore_thread_refresh(
+                    source=source, thread=thread, recorder=recorder, now=now))
+        result.outcomes += lkml_pages_retry(
+            thread=thread, recorder=recorder, now=now, force=force)
+        result.outcomes += artifacts_fetch(
+            thread=thread, recorder=recorder, now=now, force=force)
+    except BaseException:
+        Thread.objects.filter(pk=thread.pk).update(refreshing_until=None)
+        raise
+    Thread.objects.filter(pk=thread.pk).update(refreshing_until=None, last_refreshed_at=now)
     return result
+
+
+def _claim(thread: Thread, now: datetime) -> bool:
+    """Take the thread for one refresh: one conditional UPDATE, so of two refreshes that
+    start together exactly one gets it; a claim older than REFRESH_CLAIM has lapsed."""
+    free = Q(refreshing_until__isnull=True) | Q(refreshing_until__lte=now)
+    return Thread.objects.filter(free, pk=thread.pk).update(
+        refreshing_until=now + REFRESH_CLAIM) == 1
 
 
 @dataclass
@@ -192,6 +215,9 @@ def threads_refresh_due(*, now: datetime | None = None, limit: int = 200) -> Due
             log.exception("refreshing thread %s failed", thread.pk)
             summary.failed += 1
             summary.lines.append(f"thread {thread.pk}: refresh failed (see the log)")
+            continue
+        if result.busy:
+            summary.lines.append(f"thread {thread.pk}: {result.summary}")
             continue
         summary.threads += 1
         summary.not_modified += result.not_modified
