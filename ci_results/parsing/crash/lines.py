@@ -55,17 +55,17 @@ def clean_line(line: str) -> tuple[str, str]:
     return "", line
 
 
-_QUESTIONABLE = r"(?:\[<[0-9a-f]+>\])? \? +[a-zA-Z0-9_.]+(?:\+0x[0-9a-f]+/|\s\()"
-_QUESTIONABLE_RE = re.compile(_QUESTIONABLE)
+_QUESTIONABLE_TAIL = r"\? +[a-zA-Z0-9_.]+(?:\+0x[0-9a-f]+/|\s\()"
+_QUESTIONABLE_RE = re.compile(r"(?:\[<[0-9a-f]+>\])? " + _QUESTIONABLE_TAIL)
 # The usual shape, " ? func+0x1/0x2" from the line's start: one anchored match instead of
-# a search from every position (a match here is a match of the search).
-_QUESTIONABLE_START_RE = re.compile(" *" + _QUESTIONABLE)
+# a search from every position (a match here is a match of the search, whose text starts
+# with a space: this one lets the line itself start with "? ").
+_QUESTIONABLE_START_RE = re.compile(r"(?: *(?:\[<[0-9a-f]+>\])? )?" + _QUESTIONABLE_TAIL)
 
 
 def is_questionable(stripped: str) -> bool:
     """A ``? func+0x1/0x2`` frame: a stale address the unwinder was unsure about."""
     if "?" not in stripped[:40]:
         return False
-    head = " " + stripped[:200]
-    return (_QUESTIONABLE_START_RE.match(head) is not None
-            or _QUESTIONABLE_RE.search(head) is not None)
+    return (_QUESTIONABLE_START_RE.match(stripped, 0, 200) is not None
+            or _QUESTIONABLE_RE.search(" " + stripped[:200]) is not None)

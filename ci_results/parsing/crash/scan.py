@@ -37,7 +37,7 @@ def match_oops(line: str) -> Oops | None:
 # line that ``match_oops`` then checks.
 _TRIGGERS = (
     "BUG", "WARNING:", "INFO:", "Unable to handle kernel", "fault", "stack segment: ",
-    "Kernel panic", "error:", "UBSAN:", "Booting the kernel.", "unregister_netdevice: waiting",
+    "error:", "UBSAN:", "Booting the kernel.", "unregister_netdevice: waiting",
     "VFS: ", "Alignment trap:", "panic", "SYZFA",
 )
 assert all(any(t in o.header for t in _TRIGGERS) for o in LINUX_OOPSES)
