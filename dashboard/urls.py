@@ -7,6 +7,8 @@ from dashboard import status_report_views, views
 from dashboard.feeds import SignaturesFeed, ThreadFeed
 
 urlpatterns = [
+    # First: CI systems post hundreds of runs a second to /api/v1/, resolved before any page.
+    path("", include("ci_results.urls")),
     path("", views.overview, name="dashboard-overview"),
     path("healthz", views.healthz, name="dashboard-healthz"),
     path("favicon.ico", views.favicon, name="dashboard-favicon"),
@@ -29,7 +31,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("", include("threads.urls")),
-    path("", include("ci_results.urls")),
 ]
 
 handler404 = "dashboard.views.page_not_found"
