@@ -94,6 +94,8 @@ def _split_uniform(raw: list[str]) -> tuple[list[str], list[str]] | None:
         return None
     width = 23 if lines[0][14:15] == "[" else 15
     heads_re = _HEADS[width]
+    if heads_re.fullmatch("\n".join([ln[:width] for ln in lines[:16]]) + "\n") is None:
+        return None  # the first lines already differ: not worth checking them all
     heads = "\n".join([ln[:width] for ln in lines]) + "\n"
     bad: list[int] = []
     pos = i = 0
