@@ -4,7 +4,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from ci_results.models import Run
-from ci_results.services import crashtexts, reports
+from ci_results.services import crashtexts, logs, reports
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
@@ -23,6 +23,13 @@ def classify_crash_texts(ids: list[int] | None = None) -> str:
     every text not classified yet."""
     summary = crashtexts.crash_texts_classify(ids=ids)
     return f"{summary.texts} crash texts classified, {summary.reports} reports"
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def prune_logs() -> str:
+    """Stored logs no run refers to (rejected uploads) -> deleted, once a day."""
+    summary = logs.logs_prune()
+    return f"{summary.deleted} log files deleted ({summary.freed} bytes), {summary.kept} kept"
 
 
 def crash_texts_enqueue(ids: list[int]) -> None:

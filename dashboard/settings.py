@@ -136,6 +136,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ci_results.tasks.classify_crash_texts",
         "schedule": crontab(minute="7,37"),
     },
+    # Logs stored for uploads that were then rejected (see ci_results.services.logs).
+    "prune-unreferenced-logs": {
+        "task": "ci_results.tasks.prune_logs",
+        "schedule": crontab(minute=23, hour=4),
+    },
     # Hourly: the first run of a period sends it; later runs retry failures and send nothing
     # twice (one delivery row per subscriber and period).
     "send-daily-digests": {

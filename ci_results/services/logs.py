@@ -11,14 +11,20 @@ import hashlib
 import io
 import os
 import tempfile
+import time
 import zlib
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from django.conf import settings
 
+from ci_results.models import Run
+
 CHUNK = 1 << 16
+# Stored logs no run refers to are deleted once untouched this long (see logs_prune).
+PRUNE_AFTER = timedelta(hours=24)
 
 
 class LogError(ValueError):
@@ -36,10 +42,20 @@ def _root() -> Path:
     return Path(settings.CONSOLE_LOG_DIR)
 
 
+def _reuse(final: Path) -> bool:
+    """Is the log already stored? Then mark it used now: ``logs_prune`` leaves recent files
+    alone, so a file a new run is about to refer to is not pruned under it."""
+    try:
+        os.utime(final)
+    except FileNotFoundError:
+        return False
+    return True
+
+
 def _finish(tmp_name: str, sha: str, size: int) -> StoredLog:
     rel = f"{sha[:2]}/{sha}.log.gz"
     final = _root() / rel
-    if final.exists():
+    if _reuse(final):
         os.unlink(tmp_name)
     else:
         final.parent.mkdir(parents=True, exist_ok=True)
@@ -58,7 +74,7 @@ def log_store_text(*, text: str) -> StoredLog:
     data = text.encode("utf-8", errors="surrogateescape")
     sha = hashlib.sha256(data).hexdigest()
     final = _root() / f"{sha[:2]}/{sha}.log.gz"
-    if final.exists():
+    if _reuse(final):
         return StoredLog(path=f"{sha[:2]}/{sha}.log.gz", size=len(data), sha256=sha)
     fd, tmp_name = _tempfile()
     with os.fdopen(fd, "wb") as raw:
@@ -115,3 +131,56 @@ def log_abspath(*, path: str) -> Path:
 def log_read_bytes(*, path: str) -> bytes:
     with gzip.open(_root() / path, "rb") as fh:
         return fh.read()
+
+
+@dataclass
+class PruneSummary:
+    kept: int = 0
+    deleted: int = 0
+    freed: int = 0  # bytes on disk
+
+
+def logs_prune(*, older_than: timedelta = PRUNE_AFTER, now: float | None = None) -> PruneSummary:
+    """Delete stored logs that no run refers to, and uploads left half-written.
+
+    A log is written before its run is committed, and a rejected request (a conflict, a
+    batch with an invalid run) leaves its logs behind: a CI job retrying such a request
+    with large logs would fill the disk. Files touched within ``older_than`` may belong to
+    a request in flight and stay.
+    """
+    root = _root()
+    cutoff = (time.time() if now is None else now) - older_than.total_seconds()
+    summary = PruneSummary()
+    if not root.is_dir():
+        return summary
+    for stale in root.glob(".incoming-*"):
+        _unlink_if_old(stale, cutoff, summary)
+    old = [path for path in root.glob("??/*.log.gz") if _mtime(path) < cutoff]
+    for start in range(0, len(old), 500):
+        batch = {f"{path.parent.name}/{path.name}": path for path in old[start:start + 500]}
+        used = set(Run.objects.filter(log_path__in=batch).values_list("log_path", flat=True))
+        summary.kept += len(used)
+        for rel, path in batch.items():
+            if rel not in used:
+                _unlink_if_old(path, cutoff, summary)  # touched since the listing: reused
+    return summary
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return float("inf")
+
+
+def _unlink_if_old(path: Path, cutoff: float, summary: PruneSummary) -> None:
+    try:
+        stat = path.stat()
+        if stat.st_mtime >= cutoff:
+            summary.kept += 1
+            return
+        path.unlink()
+    except FileNotFoundError:
+        return
+    summary.deleted += 1
+    summary.freed += stat.st_size
