@@ -17,6 +17,7 @@ from itertools import accumulate, count
 from operator import add
 
 from .frames import FRAME_RE, is_corrupted_line, is_stack_start
+from .lines import lines_holding
 
 # A literal of every trace start (see frames.STACK_START) and of the corrupted lines.
 _STACK_START_LITERALS = ("race", "llocated", "reed", "Uninit")  # "race" in "backtrace"
@@ -90,15 +91,7 @@ class Body:
         return -1
 
     def _lines_with(self, literals: tuple[str, ...]) -> list[int]:
-        text = self.text
-        found: set[int] = set()
-        for literal in literals:
-            pos = text.find(literal)
-            while pos != -1:
-                i = self.line_at(pos)
-                found.add(i)
-                pos = text.find(literal, self.starts[i + 1])
-        return sorted(found)
+        return lines_holding(self.text, self.starts, literals)
 
     @property
     def trace_word_lines(self) -> list[int]:

@@ -232,7 +232,7 @@ def append_frame(frames: list[Frame], m: re.Match[str] | None, skip: re.Pattern[
 _IDENT_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*$")  # C identifiers: not "4" of "4.9.0-rc4"
 
 
-def _default_extractor(frames: list[Frame]) -> tuple[Frame | None, str]:
+def default_extractor(frames: list[Frame]) -> tuple[Frame | None, str]:
     return (frames[0], "") if frames else (None, "extracted no stack frame")
 
 

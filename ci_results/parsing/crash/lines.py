@@ -11,6 +11,8 @@ when several CPUs print at once.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Sequence
 
 CONSOLE = "console"
 
@@ -69,3 +71,24 @@ def is_questionable(stripped: str) -> bool:
         return False
     return (_QUESTIONABLE_START_RE.match(stripped, 0, 200) is not None
             or _QUESTIONABLE_RE.search(" " + stripped[:200]) is not None)
+
+
+def lines_holding(
+    text: str, offsets: Sequence[int], literals: tuple[str, ...], begin: int = 0,
+    end: int | None = None,
+) -> list[int]:
+    """Indexes of the lines whose text holds one of ``literals``, in order: line i starts at
+    ``offsets[i]`` in ``text``; only ``text[begin:end]`` is searched. One ``str.find`` per
+    hit, so a log with few such lines costs a scan per literal, not a look at every line.
+    """
+    end = len(text) if end is None else end
+    found: set[int] = set()
+    for literal in literals:
+        pos = text.find(literal, begin, end)
+        while pos != -1:
+            i = bisect_right(offsets, pos) - 1
+            found.add(i)
+            if i + 1 >= len(offsets):
+                break
+            pos = text.find(literal, offsets[i + 1], end)
+    return sorted(found)

@@ -50,51 +50,19 @@ class _Description:
     frame: str | None
 
 
-class _Titles:
-    """An oops' title formats indexed by the literal each title starts with.
-
-    Every title of an oops starts with a literal that starts with the oops header
-    (``"BUG: KASAN:"`` for ``"BUG:"``), so a title can only match where the header is, and
-    there only if its literal is there: one regex finds the longest literal at a header,
-    and with it every format whose literal it starts with.
-    """
-
-    def __init__(self, oops: Oops) -> None:
-        formats = oops.formats
-        anchored = [i for i, f in enumerate(formats) if f.prefix.startswith(oops.header)]
-        self.searched = [i for i in range(len(formats)) if i not in anchored]
-        prefixes = sorted({formats[i].prefix for i in anchored}, key=len, reverse=True)
-        # Longest first: the first alternative that matches is the longest literal there.
-        self.longest = re.compile("|".join(map(re.escape, prefixes))) if prefixes else None
-        self.candidates = {
-            p: [i for i in anchored if p.startswith(formats[i].prefix)] for p in prefixes
-        }
-
-
-_TITLES: dict[int, _Titles] = {}
-
-
-def _titles(oops: Oops) -> _Titles:
-    titles = _TITLES.get(id(oops))
-    if titles is None:
-        titles = _TITLES[id(oops)] = _Titles(oops)
-    return titles
-
-
 def _first_titles(oops: Oops, text: str, end: int) -> list[tuple[int, re.Match[str]]]:
     """The formats whose title matches earliest in ``text[:end]``, in table order, with
     their matches (the answer a search of every title over the text would give)."""
-    titles = _titles(oops)
     formats = oops.formats
     found: list[tuple[int, re.Match[str]]] = []
     at = end + 1
-    longest = titles.longest
+    longest = oops.longest
     if longest is not None:
         pos = text.find(oops.header, 0, end)
         while pos != -1:
             lit = longest.match(text, pos, end)
             if lit is not None:
-                for i in titles.candidates[lit.group()]:
+                for i in oops.candidates[lit.group()]:
                     m = formats[i].title.match(text, pos, end)
                     if m is not None:
                         found.append((i, m))
@@ -102,14 +70,14 @@ def _first_titles(oops: Oops, text: str, end: int) -> list[tuple[int, re.Match[s
                     at = pos
                     break
             pos = text.find(oops.header, pos + 1, end)
-    for i in titles.searched:
+    for i in oops.searched:
         m = formats[i].title.search(text, 0, end)
         if m is None or m.start() > at:
             continue
         if m.start() < at:
             found, at = [], m.start()
         found.append((i, m))
-    return sorted(found, key=lambda item: item[0]) if titles.searched else found
+    return sorted(found, key=lambda item: item[0]) if oops.searched else found
 
 
 def _described(f: Format, m: re.Match[str], body: Body, n: int) -> _Description:

@@ -9,11 +9,11 @@ printed each (``"T2148"``, ``"console"`` or ``""``).
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from itertools import accumulate, count
 from operator import add, itemgetter
 
-from .lines import CONSOLE, MAX_LINE, is_questionable
+from .lines import CONSOLE, MAX_LINE, is_questionable, lines_holding
 
 # How much of a log one report may span (a report is a few hundred lines at most; a
 # bounded window keeps every regex linear in the input).
@@ -154,22 +154,9 @@ class LineTable:
         # offsets[i]: where line i starts; offsets[i + 1] - 1: where its text ends.
         self.offsets = list(map(add, accumulate(map(len, raw), initial=begin), count()))
         self.text, self.begin, self.end = text, begin, end
-        self.panics = self._lines_with(PANIC)
-        self.taints = self._lines_with(TAINT)
+        self.panics = lines_holding(text, self.offsets, (PANIC,), begin, end)
+        self.taints = lines_holding(text, self.offsets, (TAINT,), begin, end)
         self._questionable: set[int] | None = None
-
-    def _lines_with(self, needle: str) -> list[int]:
-        """Indexes of the lines that hold ``needle``, in order (one ``find`` per hit)."""
-        found: list[int] = []
-        text, offsets, end = self.text, self.offsets, self.end
-        pos = text.find(needle, self.begin, end)
-        while pos != -1:
-            i = bisect_right(offsets, pos) - 1
-            found.append(i)
-            if i + 1 >= len(offsets):
-                break
-            pos = text.find(needle, offsets[i + 1], end)
-        return found
 
     def questionable(self) -> set[int]:
         """Indexes of the ``? func+0x1/0x2`` lines (computed once per log)."""

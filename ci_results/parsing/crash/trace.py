@@ -19,8 +19,8 @@ from .frames import (
     PARSE_STACK,
     Frame,
     StackFmt,
-    _default_extractor,
     append_frame,
+    default_extractor,
     is_corrupted_line,
     is_stack_start,
     match_frame,
@@ -206,12 +206,12 @@ def find_guilty_frame(
     """
     body = _as_body(lines)
     stop = len(body.lines) if stop is None else min(stop, len(body.lines))
+    extractor = stack.extractor or default_extractor
     first = body.line_at(start) if body.lines else 0
     if first >= stop:
-        return _default_extractor([])
+        return extractor([])
     head = body.text[start:body.starts[first + 1] - 1]
     skip = skip_regex(stack.skip)
-    extractor = stack.extractor or _default_extractor
     first_only = stack.extractor is None
     walk = _walk(body, first, head, stop, stack.parts, skip, first_only)
     frame, reason = extractor(walk.frames)

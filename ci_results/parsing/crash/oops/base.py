@@ -8,7 +8,7 @@ when the format has a stack, is the last one), alternative title formats, and fl
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..frames import CALL_TRACE, PARSE_STACK, RIP_FRAME, StackFmt, compile_re
 
@@ -28,9 +28,36 @@ class Format:
 
 @dataclass(frozen=True)
 class Oops:
+    """A report start and its title formats, indexed by the literal each title starts with.
+
+    Every title of an oops starts with a literal that starts with the oops header
+    (``"BUG: KASAN:"`` for ``"BUG:"``), so a title can only match where the header is, and
+    there only if its literal is there: ``longest`` finds the longest literal at a header,
+    and ``candidates`` maps it to every format whose literal it starts with (table order).
+    """
+
     header: str
     formats: tuple[Format, ...]
     suppressions: tuple[re.Pattern[str], ...] = ()
+    # Derived from ``formats`` (see __post_init__).
+    longest: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    candidates: dict[str, list[int]] = field(init=False, repr=False, compare=False)
+    # Formats whose literal does not start with the header: searched over the whole text.
+    searched: list[int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        formats = self.formats
+        anchored = [i for i, f in enumerate(formats) if f.prefix.startswith(self.header)]
+        prefixes = sorted({formats[i].prefix for i in anchored}, key=len, reverse=True)
+        derived = {
+            # Longest first: the first alternative that matches is the longest literal there.
+            "longest": re.compile("|".join(map(re.escape, prefixes))) if prefixes else None,
+            "candidates": {p: [i for i in anchored if p.startswith(formats[i].prefix)]
+                           for p in prefixes},
+            "searched": [i for i in range(len(formats)) if i not in anchored],
+        }
+        for name, value in derived.items():
+            object.__setattr__(self, name, value)
 
 
 _META = frozenset(".^$*+?{}[]|()")
