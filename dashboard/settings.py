@@ -124,6 +124,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
+# Celery's Django fixup closes database connections around every task unless this is set;
+# dashboard/celery.py closes them as Django does instead (CONN_MAX_AGE, broken ones).
+CELERY_DB_REUSE_MAX = 1_000_000_000
 # The same jobs have management commands for cron (README: "Periodic jobs").
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "dashboard.tasks.heartbeat", "schedule": 60.0},
