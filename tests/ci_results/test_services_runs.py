@@ -70,6 +70,34 @@ def test_it_stores_a_run_repeated_in_one_batch_once(origin, log_dir):
     assert clash.status == "conflict"
 
 
+def test_it_stores_a_batch_as_it_stores_the_same_runs_one_by_one(origin, log_dir):
+    # A batch goes in as one array per column on PostgreSQL, a single run as one row of
+    # values: every column must come out the same, empty values and JSON included.
+    def variants(prefix: str) -> list[dict]:
+        return [
+            run_payload(run_id=f"{prefix}-log", outcome="crash", console_log=crash_log()),
+            run_payload(run_id=f"{prefix}-bare", duration_s=None, iterations=None, host="",
+                        vm={}),
+            run_payload(run_id=f"{prefix}-json", vm={"qemu": "8.2", "nested": [1, "two"]},
+                        started_at="2024-05-01T23:59:59.5+02:00"),
+        ]
+
+    batch = runs_record(origin=origin, payloads=variants("b"))
+    assert [r.status for r in batch.results] == ["created"] * 3
+    for payload in variants("s"):
+        assert runs_record(origin=origin, payloads=[payload]).status == "created"
+    skip = {"id", "run_id", "received_at", "content_hash"}
+
+    def stored(prefix: str) -> list[dict]:
+        return [{k: v for k, v in row.items() if k not in skip} for row in
+                Run.objects.filter(run_id__startswith=prefix + "-").order_by("run_id").values()]
+
+    assert stored("b") == stored("s")
+    assert [r["vm"] for r in stored("b")] == [{}, {"qemu": "8.2", "nested": [1, "two"]},
+                                              {"qemu": "8.2", "memory_gb": 8, "cpus": 4}]
+    assert Rollup.objects.filter(day="2024-05-01").get().runs == 2
+
+
 def test_it_keeps_run_ids_apart_per_origin(origin, log_dir):
     other = Origin.objects.create(name="lkft")
     assert runs_record(origin=origin, payloads=[run_payload()]).status == "created"
