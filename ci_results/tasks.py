@@ -13,8 +13,7 @@ def parse_run_log(run_pk: int) -> int:
     run = Run.objects.filter(pk=run_pk).first()
     if run is None:  # deleted since it was enqueued
         return 0
-    reports.run_parse_log(run=run)
-    return run.crash_reports.count()
+    return reports.run_parse_log(run=run).reports
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)

@@ -33,7 +33,7 @@ def runs_reclassify(
     summary = ReclassifySummary()
     for run in runs.iterator(chunk_size=200):
         try:
-            events = reports.run_parse_log(run=run, note=note)
+            events = reports.run_parse_log(run=run, note=note).events
         except OSError as exc:  # a log file missing from CONSOLE_LOG_DIR
             summary.failed += 1
             if progress:

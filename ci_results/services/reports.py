@@ -7,11 +7,12 @@ report whose title changed to its new signature and records the move.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 
-from ci_results.models import CrashReport, ReclassifyEvent, Run
+from ci_results.models import CrashReport, CrashSignature, ReclassifyEvent, Run
 from ci_results.parsing.crash import parse_log_file
 from ci_results.parsing.types import CrashReport as ParsedReport
 from ci_results.parsing.types import LogAnalysis
@@ -63,19 +64,26 @@ def run_store_reports(*, run: Run, analysis: LogAnalysis, note: str = "") -> lis
 
     Returns the moves (reports whose signature changed, appeared on re-parse, or vanished).
     """
+    reports = _kept(analysis)
+    if run.parsed_at is None and _claim_first_parse(run):
+        # Reports are only written together with ``parsed_at`` (this transaction), and the
+        # claim holds the run's row lock until commit: there is nothing to replace.
+        for index, parsed in enumerate(reports):
+            fields = _fields(parsed, analysis, index)
+            signature = _signature(fields)
+            report = CrashReport.objects.create(run=run, signature=signature,
+                                                seen_at=run.started_at, **fields)
+            signatures.signature_count_report(signature_id=signature.pk, report_id=report.pk,
+                                              seen_at=run.started_at)
+        return []
     existing: Sequence[CrashReport] = list(
         CrashReport.objects.select_for_update().filter(run=run).order_by("index", "id")
     )
-    first_parse = run.parsed_at is None and not existing
     events: list[ReclassifyEvent] = []
     touched: set[int] = set()
-    reports = [r for r in analysis.reports if r.title] if analysis.contains_crash else []
     for index, parsed in enumerate(reports):
         fields = _fields(parsed, analysis, index)
-        signature = signatures.signature_for(
-            title=fields["title"], alt_titles=fields["alt_titles"],
-            crash_type=fields["crash_type"],
-        )
+        signature = _signature(fields)
         if index < len(existing):
             report = existing[index]
             if report.signature_id != signature.pk:
@@ -91,13 +99,9 @@ def run_store_reports(*, run: Run, analysis: LogAnalysis, note: str = "") -> lis
             continue
         report = CrashReport.objects.create(run=run, signature=signature, seen_at=run.started_at,
                                             **fields)
-        if first_parse:
-            signatures.signature_count_report(signature_id=signature.pk, report_id=report.pk,
-                                              seen_at=run.started_at)
-        else:
-            touched.add(signature.pk)
-            events.append(ReclassifyEvent(run=run, report=report, new_signature=signature,
-                                          new_title=fields["title"], note=note or "new report"))
+        touched.add(signature.pk)
+        events.append(ReclassifyEvent(run=run, report=report, new_signature=signature,
+                                      new_title=fields["title"], note=note or "new report"))
     for report in existing[len(reports):]:
         touched.add(report.signature_id)
         events.append(ReclassifyEvent(run=run, old_signature_id=report.signature_id,
@@ -111,9 +115,36 @@ def run_store_reports(*, run: Run, analysis: LogAnalysis, note: str = "") -> lis
     return events
 
 
-def run_parse_log(*, run: Run, note: str = "") -> list[ReclassifyEvent]:
+def _kept(analysis: LogAnalysis) -> list[ParsedReport]:
+    """The reports stored for a log (a report without a title has nothing to file)."""
+    return [r for r in analysis.reports if r.title] if analysis.contains_crash else []
+
+
+def _claim_first_parse(run: Run) -> bool:
+    """Mark a never-parsed run parsed (this transaction); False when it already was, by
+    another parse that committed meanwhile (its reports are then replaced as on re-parse)."""
+    now = timezone.now()
+    if Run.objects.filter(pk=run.pk, parsed_at__isnull=True).update(parsed_at=now) != 1:
+        return False
+    run.parsed_at = now
+    return True
+
+
+def _signature(fields: dict) -> CrashSignature:
+    return signatures.signature_for(title=fields["title"], alt_titles=fields["alt_titles"],
+                                    crash_type=fields["crash_type"])
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    reports: int  # crash reports found in the log, now attached to the run
+    events: list[ReclassifyEvent]  # what moved, when the run was parsed before
+
+
+def run_parse_log(*, run: Run, note: str = "") -> ParseResult:
     """Parse a run's stored console log and store what it finds (no log: nothing to do)."""
     if not run.log_path:
-        return []
+        return ParseResult(0, [])
     analysis = parse_stored_log(path=run.log_path)
-    return run_store_reports(run=run, analysis=analysis, note=note)
+    events = run_store_reports(run=run, analysis=analysis, note=note)
+    return ParseResult(len(_kept(analysis)), events)
