@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection, connections
 
 from ci_results.models import CrashReport, CrashSignature, Origin, ReclassifyEvent, Run
 from ci_results.parsing.types import CrashReport as Parsed
@@ -12,6 +15,7 @@ from ci_results.services.reports import run_store_reports
 from ci_results.services.runs import runs_record
 from ci_results.services.signatures import StatusError, signature_for, signature_set_status
 from tests.ci_results.helpers_runs import run_payload
+from tests.conftest import require_service
 
 SEED_TITLE = "BUG: unable to handle kernel NULL pointer dereference in filemap_get_folios_tag"
 KERNEL = KernelInfo(version="6.9.0-rc6", taint="Not tainted", workqueue="writeback wb_workfn",
@@ -107,3 +111,36 @@ def test_it_refuses_status_changes_that_make_no_sense(run):
     with pytest.raises(StatusError):  # sig -> dup -> sig would be a loop
         signature_set_status(signature=sig, status="duplicate", duplicate_of=dup)
     assert sig.events.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_stores_one_set_of_reports_when_two_parses_of_a_run_race(log_dir):
+    # Two workers given the same run (a redelivered task): the first claims the run, the
+    # second waits on its row lock and then finds the reports stored, as on a re-parse.
+    require_service("PostgreSQL", connection.vendor == "postgresql",
+                    "two parses racing need row locks across connections (DATABASE_URL)")
+    origin = Origin.objects.create(name="kdevops")
+    runs_record(origin=origin, payloads=[run_payload(outcome="crash")])
+    run_pk = Run.objects.get().pk
+    barrier = threading.Barrier(2)
+    results: list = [None, None]
+
+    def parse(i: int) -> None:
+        try:
+            run = Run.objects.get(pk=run_pk)  # both see parsed_at still empty
+            barrier.wait()
+            results[i] = run_store_reports(run=run, analysis=analysis(SEED_TITLE))
+        except Exception as exc:  # asserted on below
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=parse, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert results == [[], []]  # neither moved anything
+    report = CrashReport.objects.get()
+    assert report.signature.report_count == 1
+    assert Run.objects.get().parsed_at is not None
