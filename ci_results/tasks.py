@@ -10,8 +10,9 @@ from ci_results.services import crashtexts, logs, reports
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def parse_run_log(run_pk: int) -> int:
     """Parse a stored run's console log into crash reports; returns how many it found."""
-    run = Run.objects.filter(pk=run_pk).first()
-    if run is None:  # deleted since it was enqueued
+    try:
+        run = Run.objects.get(pk=run_pk)
+    except Run.DoesNotExist:  # deleted since it was enqueued
         return 0
     return reports.run_parse_log(run=run).reports
 
