@@ -2,7 +2,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from dashboard.forms import FixedForm
-from dashboard.selectors.fixed import fix_comparison
+from dashboard.selectors.fixed import fix_candidates, fix_comparison
 
 
 def fixed(request: HttpRequest) -> HttpResponse:
@@ -18,4 +18,5 @@ def fixed(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/fixed.html", {
         "nav": "fixed", "form": form, "comparison": comparison,
         "data": form.cleaned_data if comparison else None,
+        "candidates": fix_candidates(),
     })

@@ -4,6 +4,7 @@ from django.shortcuts import render
 from ci_results.models import CrashSignature, Run
 from dashboard.forms import RunFilterForm
 from dashboard.selectors import runs as selectors
+from dashboard.selectors.patches import patch_refs
 
 
 def _pk(value: object) -> int | None:
@@ -36,4 +37,5 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     window = selectors.log_window(run, reports, offset=int(offset) if offset.isdigit() else 0)
     return render(request, "dashboard/run.html", {
         "nav": "runs", "run": run, "reports": reports, "log": window,
+        "patches": patch_refs([run.kernel])[run.kernel.pk],
     })

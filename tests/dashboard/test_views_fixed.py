@@ -56,3 +56,41 @@ def test_it_reports_a_missing_kernel_as_a_form_error(client):
     assert response.status_code == 200
     assert response.context["comparison"] is None
     assert "errorlist" in response.content.decode()
+
+
+def test_it_lists_each_candidate_fix_with_its_verdict_against_its_base(client):
+    base, fix = kernels()
+    response = client.get("/fixed/")
+    [candidate] = response.context["candidates"]
+    assert (candidate.fix, candidate.base) == (fix, base)
+    v = candidate.comparison.verdict
+
+    def failed_of(kernel: Kernel) -> tuple[int, int]:  # from the runs, not the rollups
+        results = kernel.runs.filter(outcome__in=["pass", "crash", "hang"])
+        return results.exclude(outcome="pass").count(), results.count()
+
+    assert (v.base.crashes, v.base.runs) == failed_of(base) == (6, 18)  # both configs
+    assert (v.fix.crashes, v.fix.runs) == failed_of(fix) == (0, 10)
+    assert v.verdict == "fixed"
+    html = response.content.decode()
+    assert f'href="?base={base.pk}&amp;fix={fix.pk}#verdict"' in html
+    assert "commit <span class=\"mono\">e77a2a4fd6d9…</span>" in html
+
+
+def test_it_names_a_candidates_series_version_by_its_mail(client):
+    thread = pages_data.mail("fix-v2@kernel.org", "[PATCH v2] mm: fix the split <folio>", "fix\n")
+    message = thread.messages.get()
+    archived = {"kind": "series", "ref": "<fix-v2@kernel.org>"}
+    missing = {"kind": "series", "ref": "not-here@kernel.org"}
+    for i, patches in enumerate([[archived], [missing]]):
+        kernel = {**pages_data.KERNELS["rc5"], "label": f"v6.9-rc5 + try {i}", "patches": patches}
+        pages_data.record([{**pages_data.payload(f"try-{i}", "rc5", "xfs-4k", "pass",
+                                                 pages_data.START), "kernel": kernel}])
+    html = client.get("/fixed/").content.decode()
+    url = f"/threads/{thread.pk}/messages/{message.pk}/"
+    assert f'<a href="{url}" title="&lt;fix-v2@kernel.org&gt;">' \
+           "[PATCH v2] mm: fix the split &lt;folio&gt;</a>" in html
+    assert ('&lt;not-here@kernel.org&gt;</span> <span class="muted">(mail not archived here)'
+            in html)
+    run = client.get(f"/runs/{Kernel.objects.get(label='v6.9-rc5 + try 0').runs.get().pk}/")
+    assert f'<a href="{url}"' in run.content.decode()  # the run page names it the same way
