@@ -4,6 +4,10 @@ threads stores the text and tells us through ``threads.seams``; here each text i
 the same parser as a run's console log, its reports (``run`` null, ``crash_text`` set) join
 their signatures, and the signature title is written back on the CrashText for the thread page.
 
+Quoted crash text (a reply quoting the report with ``>``) repeats a crash shown elsewhere:
+it is linked to its signature (the title is written back) but holds no report, so a crash
+quoted in ten replies counts once, not eleven times, and lists no quoting mail as a sighting.
+
 Idempotency: a text is classified once (``classified_at`` set in the same transaction as its
 reports); classifying it again creates nothing. ``reclassify=True`` re-parses and moves
 reports whose title changed, recording each move as for runs.
@@ -31,6 +35,7 @@ class ClassifySummary:
     texts: int = 0  # crash texts parsed
     reports: int = 0  # reports they hold now
     no_crash: int = 0  # texts in which the parser found no crash
+    quoted: int = 0  # quoted texts with a crash: linked to its signature, not counted
     moved: int = 0  # reports that changed signature (or appeared, or vanished) on re-parse
     recounted: int = 0  # signatures whose counts were stale (a sweep only)
 
@@ -49,18 +54,26 @@ def crash_text_seen_at(crash_text: CrashText) -> datetime:
     return when or crash_text.created_at or timezone.now()
 
 
-@transaction.atomic
-def crash_text_classify(*, crash_text: CrashText, note: str = "") -> list[ReclassifyEvent]:
-    """Parse one text and store its reports, replacing what an earlier parse found.
+@dataclass
+class Classified:
+    events: list[ReclassifyEvent]  # the moves (none on a first parse)
+    reports: int  # reports the text holds now
+    titles: list[str]  # the signatures its crashes belong to, in text order
 
-    Returns the moves (none on a first parse). The row is locked so two workers given the
-    same id do not both count its reports.
+
+@transaction.atomic
+def crash_text_classify(*, crash_text: CrashText, note: str = "") -> Classified:
+    """Parse one text and store its reports, replacing what an earlier parse found; a
+    quoted text is linked to its signatures but keeps no report (see the module docstring).
+
+    The row is locked so two workers given the same id do not both count its reports.
     """
     locked = CrashText.objects.select_for_update().get(pk=crash_text.pk)
     existing = list(CrashReport.objects.filter(crash_text=locked).order_by("index", "id"))
     first_parse = locked.classified_at is None and not existing
     analysis = parse_log(locked.text)
     parsed = [r for r in analysis.reports if r.title] if analysis.contains_crash else []
+    stored = parsed if locked.quote_depth == 0 else []
     seen_at = crash_text_seen_at(crash_text)
     events: list[ReclassifyEvent] = []
     touched: set[int] = set()
@@ -71,6 +84,8 @@ def crash_text_classify(*, crash_text: CrashText, note: str = "") -> list[Reclas
                                              alt_titles=fields["alt_titles"],
                                              crash_type=fields["crash_type"])
         titles.append(signature.title)
+        if index >= len(stored):
+            continue
         if index < len(existing):
             report = existing[index]
             if report.signature_id != signature.pk:
@@ -92,18 +107,19 @@ def crash_text_classify(*, crash_text: CrashText, note: str = "") -> list[Reclas
             touched.add(signature.pk)
             events.append(ReclassifyEvent(report=report, new_signature=signature,
                                           new_title=fields["title"], note=note or "new report"))
-    for report in existing[len(parsed):]:
+    for report in existing[len(stored):]:
         touched.add(report.signature_id)
         events.append(ReclassifyEvent(old_signature_id=report.signature_id,
                                       old_title=report.title,
-                                      note=note or "report no longer found"))
+                                      note=note or ("quoted: not counted" if parsed
+                                                    else "report no longer found")))
         report.delete()
     ReclassifyEvent.objects.bulk_create(events)
     if touched:
         signatures.signatures_recount(signature_ids=touched)
     CrashText.objects.filter(pk=locked.pk).update(title=titles[0] if titles else "",
                                                   classified_at=timezone.now())
-    return events
+    return Classified(events, len(stored), titles)
 
 
 def crash_texts_classify(
@@ -124,14 +140,14 @@ def crash_texts_classify(
     if ids is None:  # the sweep (beat, cron): also repair what deleted crash texts left
         summary.recounted = signatures_recount_stale()
     for crash_text in texts.iterator(chunk_size=200):
-        events = crash_text_classify(crash_text=crash_text, note=note)
-        count = CrashReport.objects.filter(crash_text_id=crash_text.pk).count()
+        done = crash_text_classify(crash_text=crash_text, note=note)
         summary.texts += 1
-        summary.reports += count
-        summary.no_crash += count == 0
-        summary.moved += len(events)
+        summary.reports += done.reports
+        summary.no_crash += not done.titles
+        summary.quoted += bool(done.titles) and not done.reports
+        summary.moved += len(done.events)
         if progress:
-            for event in events:
+            for event in done.events:
                 progress(f"crash text {crash_text.pk}: {event.old_title or '-'!s} -> "
                          f"{event.new_title or '-'!s}")
     return summary

@@ -161,3 +161,48 @@ def test_it_classifies_the_tracked_seed_thread_and_its_gists(
     assert set(gist_texts.values_list("title", flat=True)) == {SEED_TITLE}
     shown = CrashReport.objects.filter(signature__title=SEED_TITLE)
     assert shown.filter(crash_text__message__msgid=SEED_MSGID).exists()
+
+
+def _mail(msgid: str, body: str, day: int, reply_to: str | None = None):
+    from threads.parsing.types import Address, ParsedMessage
+
+    return message_ingest(parsed=ParsedMessage(
+        message_id=msgid, subject="Re: [PATCH] mm: folio" if reply_to else "[PATCH] mm: folio",
+        author=Address("Luis", "mcgrof@kernel.org"), date=datetime(2024, 4, day, tzinfo=UTC),
+        body=body, in_reply_to=reply_to, references=(reply_to,) if reply_to else ()),
+        source="file").message
+
+
+def test_it_links_a_quoted_crash_without_counting_it_again(django_capture_on_commit_callbacks):
+    quoted = "".join(f"> {line}\n" for line in WARNING_TEXT.splitlines())
+    with django_capture_on_commit_callbacks(execute=True):
+        first = _mail("report@kernel.org", f"I see this:\n\n{WARNING_TEXT}", 25)
+        replies = [_mail(f"reply{i}@kernel.org", f"On Thu, Luis wrote:\n{quoted}\nSame here.\n",
+                         26 + i, reply_to="report@kernel.org") for i in range(3)]
+    signature = CrashSignature.objects.get()
+    assert signature.report_count == 1  # the report, not its three quotes
+    assert signature.last_seen == first.date
+    assert [r.crash_text.message for r in signature.reports.all()] == [first]
+    for reply in replies:  # each quote still links to the signature on the thread page
+        text = CrashText.objects.get(message=reply)
+        assert (text.quote_depth, text.title) == (1, signature.title)
+    summary = crash_texts_classify(reclassify=True)
+    assert (summary.texts, summary.reports, summary.quoted, summary.no_crash) == (4, 1, 3, 0)
+    assert CrashSignature.objects.get().report_count == 1
+
+
+def test_it_uncounts_a_quote_counted_before_on_reclassify(django_capture_on_commit_callbacks):
+    # A quoted text classified by an earlier version held a report: re-parsing drops it.
+    quoted = "".join(f"> {line}\n" for line in WARNING_TEXT.splitlines())
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = _mail("reply@kernel.org", f"Luis wrote:\n{quoted}", 26)
+    text = CrashText.objects.get(message=reply)
+    signature = CrashSignature.objects.get()
+    CrashReport.objects.create(crash_text=text, signature=signature, title=signature.title,
+                               seen_at=reply.date)
+    CrashSignature.objects.filter(pk=signature.pk).update(report_count=1)
+    summary = crash_texts_classify(reclassify=True, note="")
+    assert (summary.reports, summary.quoted, summary.moved) == (0, 1, 1)
+    assert not CrashReport.objects.exists()
+    assert CrashSignature.objects.get().report_count == 0
+    assert ReclassifyEvent.objects.get().note == "quoted: not counted"

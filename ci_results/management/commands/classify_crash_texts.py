@@ -17,4 +17,5 @@ class Command(BaseCommand):
     def handle(self, *args, all: bool, note: str, **options) -> None:
         summary = crash_texts_classify(reclassify=all, note=note, progress=self.stdout.write)
         self.stdout.write(f"classified {summary.texts} crash text(s): {summary.reports} "
-                          f"report(s), {summary.no_crash} without a crash, {summary.moved} moved")
+                          f"report(s), {summary.quoted} quoted (linked, not counted), "
+                          f"{summary.no_crash} without a crash, {summary.moved} moved")
