@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from threads.parsing.attribution import parse_attribution
 from threads.parsing.quotes import parse_body
+from threads.parsing.trailers import find_trailers
 
 BODY = Path(__file__).resolve().parents[1] / "fixtures" / "body"
 
@@ -151,3 +152,28 @@ def test_it_ends_a_top_posters_signature_where_the_quote_starts():
     assert body.signature == "Andrew"
     assert [s.kind for s in body.segments] == ["text", "signature", "attribution", "quote"]
     assert body.segments[-1].attribution.name == "Matthew Wilcox"
+
+
+def test_it_reads_an_outlook_quoted_chain_below_the_reply_as_quotes():
+    from threads.parsing.quotemarks import find_quoted_lines
+
+    lines = find_quoted_lines(read("0011-outlook-top-post.txt"))
+    depth = {line.text: line.depth for line in lines if line.text}
+    assert depth["Tested-by: Jane Tester <jane.tester@example.com>"] == 0
+    assert depth["-----Original Message-----"] == 1  # the separator starts the quote
+    assert depth["From: Luis Chamberlain <mcgrof@kernel.org>"] == 1  # not a second level
+    assert depth["Reviewed-by: Hannes Reinecke <hare@suse.de>"] == 1
+    assert depth["From: Hannes Reinecke <hare@suse.de>"] == 2  # the next mail of the chain
+    assert depth["Looks good."] == 2
+    assert depth["the patch"] == 3  # ">" inside the quoted mail goes one deeper
+    trailers = find_trailers(read("0011-outlook-top-post.txt"))
+    assert [(t.kind, t.value) for t in trailers] == [
+        ("Tested-by", "Jane Tester <jane.tester@example.com>")]
+
+
+def test_it_keeps_an_in_body_from_header_as_the_mails_own_text():
+    # git format-patch headers carry "From:" and "Date:", never Outlook's "Sent:" block.
+    from threads.parsing.quotemarks import find_quoted_lines
+
+    lines = find_quoted_lines(read("0012-inbody-from-date.txt"))
+    assert {line.depth for line in lines} == {0}

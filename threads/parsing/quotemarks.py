@@ -41,11 +41,42 @@ def clean_quote_markers(line: str) -> tuple[int, str]:
     return match.group(1).count(">"), line[match.end() :]
 
 
+# Outlook quotes the mail it answers below the reply without ">" markers, after a separator
+# ("-----Original Message-----") or a header block whose "Sent:" line no other mailer writes:
+#   From: Luis Chamberlain <mcgrof@kernel.org>
+#   Sent: Tuesday, April 30, 2024 10:38 AM
+_OUTLOOK_SEPARATOR = re.compile(r"^\s*-{3,}\s*Original Message\s*-{3,}\s*$", re.I)
+_OUTLOOK_FROM = re.compile(r"^\s*From:\s+\S")
+_OUTLOOK_SENT = re.compile(r"^\s*Sent:\s+\S")
+_OUTLOOK_HEADERS = 4  # "Sent:" comes within this many lines after "From:"
+
+
+def _outlook_starts(lines: list[tuple[int, str]]) -> set[int]:
+    """Indexes of the lines where an Outlook-quoted mail begins."""
+    starts = set()
+    for i, (depth, text) in enumerate(lines):
+        if _OUTLOOK_SEPARATOR.match(text):
+            starts.add(i)
+        elif _OUTLOOK_FROM.match(text) and not starts.intersection(range(i - 2, i)) and any(
+                d == depth and _OUTLOOK_SENT.match(t)
+                for d, t in lines[i + 1:i + 1 + _OUTLOOK_HEADERS]):
+            starts.add(i)
+    return starts
+
+
 # Each body parser starts from these lines; ingest runs all of them on the same body in a row.
 @lru_cache(maxsize=32)
 def find_quoted_lines(text: str) -> tuple[QuotedLine, ...]:
-    """Every line of a body with its quote depth, e.g. ``"> > On Mon ..."`` -> depth 2."""
-    return tuple(
-        QuotedLine(index, *clean_quote_markers(line))
-        for index, line in enumerate(split_lines(text))
-    )
+    """Every line of a body with its quote depth, e.g. ``"> > On Mon ..."`` -> depth 2.
+
+    A mail Outlook quoted (below "-----Original Message-----" or a "From:"/"Sent:" header
+    block, without markers) is one level deeper than the line before it, to the end of
+    the body; each further quoted mail in the chain is one more.
+    """
+    cleaned = [clean_quote_markers(line) for line in split_lines(text)]
+    starts = _outlook_starts(cleaned) if "Original Message" in text or "Sent:" in text else ()
+    out, extra = [], 0
+    for index, (depth, line) in enumerate(cleaned):
+        extra += index in starts
+        out.append(QuotedLine(index, depth + extra, line))
+    return tuple(out)
