@@ -26,7 +26,7 @@ from django.utils import timezone
 from ci_results.models import CrashReport, CrashSignature, ReclassifyEvent
 from ci_results.parsing.crash import parse_log
 from ci_results.services import signatures
-from ci_results.services.reports import report_fields
+from ci_results.services.reports import report_fields, reports_to_store
 from threads.models import CrashText, Link, Message
 
 
@@ -72,8 +72,9 @@ def crash_text_classify(*, crash_text: CrashText, note: str = "") -> Classified:
     existing = list(CrashReport.objects.filter(crash_text=locked).order_by("index", "id"))
     first_parse = locked.classified_at is None and not existing
     analysis = parse_log(locked.text)
-    parsed = [r for r in analysis.reports if r.title] if analysis.contains_crash else []
-    stored = parsed if locked.quote_depth == 0 else []
+    parsed = reports_to_store(analysis)
+    quoted = locked.quote_depth > 0
+    stored = [] if quoted else parsed
     seen_at = crash_text_seen_at(crash_text)
     events: list[ReclassifyEvent] = []
     touched: set[int] = set()
@@ -84,7 +85,7 @@ def crash_text_classify(*, crash_text: CrashText, note: str = "") -> Classified:
                                              alt_titles=fields["alt_titles"],
                                              crash_type=fields["crash_type"])
         titles.append(signature.title)
-        if index >= len(stored):
+        if quoted:
             continue
         if index < len(existing):
             report = existing[index]

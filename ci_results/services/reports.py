@@ -64,7 +64,7 @@ def run_store_reports(*, run: Run, analysis: LogAnalysis, note: str = "") -> lis
 
     Returns the moves (reports whose signature changed, appeared on re-parse, or vanished).
     """
-    reports = _kept(analysis)
+    reports = reports_to_store(analysis)
     if run.parsed_at is None and _claim_first_parse(run):
         # Reports are only written together with ``parsed_at`` (this transaction), and the
         # claim holds the run's row lock until commit: there is nothing to replace.
@@ -115,8 +115,9 @@ def run_store_reports(*, run: Run, analysis: LogAnalysis, note: str = "") -> lis
     return events
 
 
-def _kept(analysis: LogAnalysis) -> list[ParsedReport]:
-    """The reports stored for a log (a report without a title has nothing to file)."""
+def reports_to_store(analysis: LogAnalysis) -> list[ParsedReport]:
+    """The reports stored for a log or a crash text (one without a title has nothing to
+    file)."""
     return [r for r in analysis.reports if r.title] if analysis.contains_crash else []
 
 
@@ -147,4 +148,4 @@ def run_parse_log(*, run: Run, note: str = "") -> ParseResult:
         return ParseResult(0, [])
     analysis = parse_stored_log(path=run.log_path)
     events = run_store_reports(run=run, analysis=analysis, note=note)
-    return ParseResult(len(_kept(analysis)), events)
+    return ParseResult(len(reports_to_store(analysis)), events)

@@ -56,7 +56,6 @@ def fix_candidates(*, limit: int = 50) -> list[Candidate]:
                  .order_by("-id")[:limit])
     if not fixes:
         return []
-    sums = _sums({k.pk for k in fixes} | {k.base_id for k in fixes if k.base_id})
+    sums = _sums({k.pk for k in fixes} | {k.base_id for k in fixes})
     refs = patch_refs(fixes)
-    return [Candidate(k, k.base, _compare(sums, k.base_id, k.pk), refs[k.pk]) for k in fixes
-            if k.base is not None]
+    return [Candidate(k, k.base, _compare(sums, k.base_id, k.pk), refs[k.pk]) for k in fixes]
