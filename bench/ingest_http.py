@@ -13,7 +13,9 @@ requests import the URL map and every view, about 1.5 s of CPU each on this mach
 Every tenth request is posted twice (a client retry; the second must answer 200). Prints runs/s
 and p50/p95/p99 latency per phase. After the logs phase it waits until the worker has parsed
 every log and prints the rate with parsing included (first post to last log parsed), so the
-batch phase does not share the CPU with a parsing backlog. Last, it counts in the database
+batch phase does not share the CPU with a parsing backlog, and the CPU each part used per
+run (the clients, gunicorn, the Celery worker, PostgreSQL; from /proc, so Linux only,
+PostgreSQL only when it runs on this machine). Last, it counts in the database
 that every run is stored once; the last line is ``lost: N duplicated: M``.
 
     .venv/bin/python bench/ingest_http.py \
@@ -138,6 +140,50 @@ def phase(name: str, port: int, token: str, clients: int, bodies: list[tuple[byt
     return runs
 
 
+def _tree(root: int) -> list[int]:
+    """``root`` and its descendants (Linux /proc)."""
+    parents: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                ppid = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            parents.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo.extend(parents.get(pid, []))
+    return out
+
+
+def _cpu(pids: list[int]) -> float:
+    """User + system CPU seconds of these processes (those still alive)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_by_role(procs: list[subprocess.Popen]) -> dict[str, float]:
+    """CPU seconds so far of the bench's clients, gunicorn, the Celery worker, PostgreSQL."""
+    roles = {"clients": os.times().user + os.times().system,
+             "gunicorn": _cpu(_tree(procs[0].pid))}
+    if len(procs) > 1:
+        roles["worker"] = _cpu(_tree(procs[1].pid))
+    postgres = [int(e) for e in os.listdir("/proc") if e.isdigit()
+                and Path(f"/proc/{e}/comm").exists()
+                and Path(f"/proc/{e}/comm").read_text().strip() == "postgres"]
+    if postgres:
+        roles["postgres"] = _cpu(postgres)
+    return roles
+
+
 def warm_up(port: int, clients: int) -> None:
     """Untimed: every worker has imported the URL map and views and opened its database
     connection before a phase starts (a worker does that once, on its first requests)."""
@@ -233,6 +279,7 @@ def main() -> None:
         assert waiter.stdout is not None and waiter.stdin is not None
         waiter.stdout.readline()  # "ready": Django is set up, polling starts on "go"
         started = time.time()
+        cpu_before = cpu_by_role(procs)
 
         def go() -> None:
             waiter.stdin.write("go\n")
@@ -243,6 +290,10 @@ def main() -> None:
         took = parsed_at - started
         print(f"logs parsed: {posted} runs in {took:6.2f} s from the first post to the last "
               f"log parsed: {posted / took:8.1f} runs/s with parsing included", flush=True)
+        cpu_after = cpu_by_role(procs)
+        print("logs CPU per run: " + ", ".join(
+            f"{role} {(cpu_after[role] - cpu_before[role]) * 1000 / posted:.1f} ms"
+            for role in cpu_after), flush=True)
         batch_ids = ids("batch", args.batches * 100)
         batches = [(json.dumps({"runs": [payload(r, i + j, False) for j, r in
                                          enumerate(batch_ids[i:i + 100])]}).encode(), 100)

@@ -134,6 +134,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "threads.tasks.refresh_due_threads",
         "schedule": crontab(minute="*/15"),
     },
+    # Logs are parsed on commit, by a drain woken once per burst of posts; this one picks
+    # up runs whose drain was lost (a broker restart) or failed.
+    "parse-new-logs": {"task": "ci_results.tasks.parse_new_logs", "schedule": 60.0},
     # Crash text from mail and gists is classified on commit; this catches anything missed.
     "classify-crash-texts": {
         "task": "ci_results.tasks.classify_crash_texts",

@@ -6,6 +6,7 @@ import hashlib
 import json
 
 from django.db import models
+from django.db.models import Q
 
 # The origin whose runs are the synthetic demo set (never mixed into real figures).
 DEMO_ORIGIN = "demo"
@@ -186,6 +187,10 @@ class Run(models.Model):
                          name="run_kcr_started_idx"),
             models.Index(fields=["outcome", "started_at"], name="run_outcome_started_idx"),
             models.Index(fields=["started_at"], name="run_started_idx"),
+            # The runs whose log waits for its first parse (services.reports): few rows
+            # in a table of millions.
+            models.Index(fields=["id"], name="run_unparsed_log_idx",
+                         condition=Q(parsed_at__isnull=True) & ~Q(log_path="")),
         ]
         ordering = ["-started_at", "-id"]
 
@@ -199,3 +204,19 @@ class Run(models.Model):
     @property
     def counts_as_kernel_result(self) -> bool:
         return self.outcome in self.KERNEL_RESULTS
+
+
+class ParseWakeup(models.Model):
+    """Present while a drain of new logs is queued on the broker (services.reports).
+
+    A post that stores a run with a log publishes a drain task only when this row is absent
+    (or older than ``reports.WAKEUP_STALE``: the message was lost); the drain deletes it
+    before it looks for logs to parse. A burst of posts thus costs the broker and the worker
+    one message per chunk of logs, not one per log.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True)
+    requested_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"drain of new logs requested at {self.requested_at:%Y-%m-%d %H:%M:%S}"

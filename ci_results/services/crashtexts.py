@@ -102,8 +102,9 @@ def crash_text_classify(*, crash_text: CrashText, note: str = "") -> Classified:
         report = CrashReport.objects.create(crash_text=locked, signature=signature,
                                             seen_at=seen_at, **fields)
         if first_parse:
-            signatures.signature_count_report(signature_id=signature.pk, report_id=report.pk,
-                                              seen_at=seen_at)
+            signatures.signature_count_reports(
+                signature_id=signature.pk, count=1, first_seen=seen_at, last_seen=seen_at,
+                representative_id=report.pk)
         else:
             touched.add(signature.pk)
             events.append(ReclassifyEvent(report=report, new_signature=signature,

@@ -1,7 +1,8 @@
 """Crash reports of a run: its stored log parsed, reports attached to signatures.
 
-Used by the parse task after ingest and by ``manage.py reclassify``; re-parsing moves a
-report whose title changed to its new signature and records the move.
+Used by the drain of new logs after ingest (services.newlogs) and by ``manage.py
+reclassify``; re-parsing moves a report whose title changed to its new signature and
+records the move.
 """
 
 from __future__ import annotations
@@ -64,18 +65,12 @@ def run_store_reports(*, run: Run, analysis: LogAnalysis, note: str = "") -> lis
 
     Returns the moves (reports whose signature changed, appeared on re-parse, or vanished).
     """
-    reports = reports_to_store(analysis)
     if run.parsed_at is None and _claim_first_parse(run):
         # Reports are only written together with ``parsed_at`` (this transaction), and the
         # claim holds the run's row lock until commit: there is nothing to replace.
-        for index, parsed in enumerate(reports):
-            fields = _fields(parsed, analysis, index)
-            signature = _signature(fields)
-            report = CrashReport.objects.create(run=run, signature=signature,
-                                                seen_at=run.started_at, **fields)
-            signatures.signature_count_report(signature_id=signature.pk, report_id=report.pk,
-                                              seen_at=run.started_at)
+        runs_store_first_reports(parsed=[(run, analysis)])
         return []
+    reports = reports_to_store(analysis)
     existing: Sequence[CrashReport] = list(
         CrashReport.objects.select_for_update().filter(run=run).order_by("index", "id")
     )
@@ -113,6 +108,34 @@ def run_store_reports(*, run: Run, analysis: LogAnalysis, note: str = "") -> lis
         signatures.signatures_recount(signature_ids=touched)
     Run.objects.filter(pk=run.pk).update(parsed_at=timezone.now())
     return events
+
+
+def runs_store_first_reports(*, parsed: Sequence[tuple[Run, LogAnalysis]]) -> int:
+    """Store the reports of runs parsed for the first time (the caller holds their claim):
+    one INSERT for all reports, one counter UPDATE per signature. Returns how many."""
+    found: dict[str, CrashSignature] = {}  # by title: a chunk's logs mostly share a few
+    objs: list[CrashReport] = []
+    for run, analysis in parsed:
+        for index, report in enumerate(reports_to_store(analysis)):
+            fields = _fields(report, analysis, index)
+            signature = found.get(fields["title"])
+            if signature is None:
+                signature = found[fields["title"]] = _signature(fields)
+            objs.append(CrashReport(run=run, signature=signature, seen_at=run.started_at,
+                                    **fields))
+    if not objs:
+        return 0
+    CrashReport.objects.bulk_create(objs)
+    counts: dict[int, list[CrashReport]] = {}
+    for obj in objs:
+        counts.setdefault(obj.signature_id, []).append(obj)
+    for signature_id in sorted(counts):  # one order for all: concurrent drains never deadlock
+        added = counts[signature_id]
+        signatures.signature_count_reports(
+            signature_id=signature_id, count=len(added),
+            first_seen=min(r.seen_at for r in added), last_seen=max(r.seen_at for r in added),
+            representative_id=min(r.pk for r in added))
+    return len(objs)
 
 
 def reports_to_store(analysis: LogAnalysis) -> list[ParsedReport]:

@@ -80,7 +80,7 @@ def runs_record(
     alternative to the inline ``console_log`` text. Per run: ``created``, ``unchanged``
     (same content was stored before) or ``conflict`` (the run id exists with different
     content); one conflict rejects the whole batch and nothing is written. Logs of created
-    runs are parsed after commit by ``ci_results.tasks.parse_run_log``.
+    runs are parsed after commit (``ci_results.tasks.new_logs_enqueue``).
     """
     runs = [p if isinstance(p, RunIn) else RunIn.model_validate(p) for p in payloads]
     for run in runs:
@@ -323,8 +323,4 @@ def _enqueue_parsing(result: BatchResult, prepared: list[_Prepared]) -> None:
         return
     from ci_results import tasks  # tasks import services: import at call time
 
-    def enqueue() -> None:
-        for pk in dict.fromkeys(ids):
-            tasks.parse_run_log.delay(pk)
-
-    transaction.on_commit(enqueue)
+    transaction.on_commit(lambda: tasks.new_logs_enqueue(list(dict.fromkeys(ids))))

@@ -43,8 +43,10 @@ def signature_for(*, title: str, alt_titles: Iterable[str] = (), crash_type: str
         return CrashSignature.objects.get(title=title)
 
 
-def signature_count_report(*, signature_id: int, report_id: int, seen_at: datetime) -> None:
-    """One more report: counters and first/last seen move in one atomic UPDATE.
+def signature_count_reports(*, signature_id: int, count: int, first_seen: datetime,
+                            last_seen: datetime, representative_id: int) -> None:
+    """``count`` more reports seen between ``first_seen`` and ``last_seen``: counters and
+    first/last seen move in one atomic UPDATE (the representative is the first ever).
 
     Written as SQL: it runs for every parsed log, and Django compiling the expressions
     cost more CPU than the statement itself. (SQLite's two-argument MIN/MAX are
@@ -52,14 +54,15 @@ def signature_count_report(*, signature_id: int, report_id: int, seen_at: dateti
     """
     least, greatest = ("MIN", "MAX") if connection.vendor == "sqlite" else ("LEAST", "GREATEST")
     table = connection.ops.quote_name(CrashSignature._meta.db_table)
-    seen = connection.ops.adapt_datetimefield_value(seen_at)
+    first = connection.ops.adapt_datetimefield_value(first_seen)
+    last = connection.ops.adapt_datetimefield_value(last_seen)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET report_count = report_count + 1, "
+            f"UPDATE {table} SET report_count = report_count + %s, "
             f"first_seen = {least}(COALESCE(first_seen, %s), %s), "
             f"last_seen = {greatest}(COALESCE(last_seen, %s), %s), "
             f"representative_id = COALESCE(representative_id, %s) WHERE id = %s",
-            [seen, seen, seen, seen, report_id, signature_id],
+            [count, first, first, last, last, representative_id, signature_id],
         )
 
 
