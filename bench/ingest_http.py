@@ -170,18 +170,23 @@ def _cpu(pids: list[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def cpu_by_role(procs: list[subprocess.Popen]) -> dict[str, float]:
+def cpu_by_role(procs: list[subprocess.Popen], postgres: bool) -> dict[str, float]:
     """CPU seconds so far of the bench's clients, gunicorn, the Celery worker, PostgreSQL."""
     roles = {"clients": os.times().user + os.times().system,
              "gunicorn": _cpu(_tree(procs[0].pid))}
     if len(procs) > 1:
         roles["worker"] = _cpu(_tree(procs[1].pid))
-    postgres = [int(e) for e in os.listdir("/proc") if e.isdigit()
-                and Path(f"/proc/{e}/comm").exists()
-                and Path(f"/proc/{e}/comm").read_text().strip() == "postgres"]
     if postgres:
-        roles["postgres"] = _cpu(postgres)
+        roles["postgres"] = _cpu([int(e) for e in os.listdir("/proc") if e.isdigit()
+                                  and _comm(e) == "postgres"])
     return roles
+
+
+def _comm(pid: str) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
 
 
 def warm_up(port: int, clients: int) -> None:
@@ -279,7 +284,7 @@ def main() -> None:
         assert waiter.stdout is not None and waiter.stdin is not None
         waiter.stdout.readline()  # "ready": Django is set up, polling starts on "go"
         started = time.time()
-        cpu_before = cpu_by_role(procs)
+        cpu_before = cpu_by_role(procs, db_url.startswith("postgres"))
 
         def go() -> None:
             waiter.stdin.write("go\n")
@@ -290,7 +295,7 @@ def main() -> None:
         took = parsed_at - started
         print(f"logs parsed: {posted} runs in {took:6.2f} s from the first post to the last "
               f"log parsed: {posted / took:8.1f} runs/s with parsing included", flush=True)
-        cpu_after = cpu_by_role(procs)
+        cpu_after = cpu_by_role(procs, db_url.startswith("postgres"))
         print("logs CPU per run: " + ", ".join(
             f"{role} {(cpu_after[role] - cpu_before[role]) * 1000 / posted:.1f} ms"
             for role in cpu_after), flush=True)

@@ -62,6 +62,13 @@ def newlogs_wakeup() -> bool:
         return cursor.fetchone() is not None
 
 
+def _wakeup_clear() -> None:
+    # One statement: a queryset delete() would first collect what cascades (nothing here).
+    table = connection.ops.quote_name(ParseWakeup._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE id = %s", [_WAKEUP_ID])
+
+
 def newlogs_parse(
     *,
     pks: Sequence[int] | None = None,
@@ -77,7 +84,7 @@ def newlogs_parse(
     one bad file must not stop every drain after it.
     """
     if pks is None:
-        ParseWakeup.objects.filter(pk=_WAKEUP_ID).delete()  # before looking: see wakeup
+        _wakeup_clear()  # before looking for runs: see newlogs_wakeup
         return _parse_chunk(None, limit, on_full)
     done = [_parse_chunk(list(pks[i:i + limit]), limit, None) for i in range(0, len(pks), limit)]
     return Drained(sum(d.runs for d in done), sum(d.reports for d in done), False)
