@@ -1,10 +1,14 @@
 """Celery tasks of ci_results: thin wrappers around services, owning the retry policy."""
 
+import logging
+
 from celery import shared_task
 from django.db import OperationalError
 
 from ci_results.models import Run
 from ci_results.services import crashtexts, logs, newlogs, reports
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
@@ -22,9 +26,16 @@ def parse_run_log(run_pk: int) -> int:
 def parse_new_logs(run_pks: list[int] | None = None) -> str:
     """Parse new logs: of these runs, or (None: a drain, or beat) the oldest chunk waiting;
     a full chunk starts one more drain beside this one."""
-    more = parse_new_logs.delay if run_pks is None else None
+    more = _another_drain if run_pks is None else None
     done = newlogs.newlogs_parse(pks=run_pks, on_full=more)
     return f"{done.runs} logs parsed, {done.reports} crash reports"
+
+
+def _another_drain() -> None:
+    try:
+        parse_new_logs.delay()
+    except Exception:  # the broker went away: this chunk goes on, beat's drain does the rest
+        logger.warning("could not queue another drain of new logs", exc_info=True)
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
@@ -48,7 +59,11 @@ def new_logs_enqueue(run_pks: list[int]) -> None:
     if parse_new_logs.app.conf.task_always_eager:
         parse_new_logs.delay(list(run_pks))
     elif newlogs.newlogs_wakeup():
-        parse_new_logs.delay()
+        try:
+            parse_new_logs.delay()
+        except Exception:  # the broker is down: let the next post try again
+            newlogs.newlogs_wakeup_clear()
+            raise
 
 
 def crash_texts_enqueue(ids: list[int]) -> None:

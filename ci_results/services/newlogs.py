@@ -62,7 +62,9 @@ def newlogs_wakeup() -> bool:
         return cursor.fetchone() is not None
 
 
-def _wakeup_clear() -> None:
+def newlogs_wakeup_clear() -> None:
+    """No drain is queued (any more): the next ``newlogs_wakeup`` publishes one. Called by
+    the drain as it starts, and by a poster whose publish failed."""
     # One statement: a queryset delete() would first collect what cascades (nothing here).
     table = connection.ops.quote_name(ParseWakeup._meta.db_table)
     with connection.cursor() as cursor:
@@ -84,7 +86,7 @@ def newlogs_parse(
     one bad file must not stop every drain after it.
     """
     if pks is None:
-        _wakeup_clear()  # before looking for runs: see newlogs_wakeup
+        newlogs_wakeup_clear()  # before looking for runs: see newlogs_wakeup
         return _parse_chunk(None, limit, on_full)
     done = [_parse_chunk(list(pks[i:i + limit]), limit, None) for i in range(0, len(pks), limit)]
     return Drained(sum(d.runs for d in done), sum(d.reports for d in done), False)

@@ -323,4 +323,6 @@ def _enqueue_parsing(result: BatchResult, prepared: list[_Prepared]) -> None:
         return
     from ci_results import tasks  # tasks import services: import at call time
 
-    transaction.on_commit(lambda: tasks.new_logs_enqueue(list(dict.fromkeys(ids))))
+    # Robust: the runs are stored whatever happens to the broker, so the client must get its
+    # answer (the error is logged; beat's drain parses the logs once the broker is back).
+    transaction.on_commit(lambda: tasks.new_logs_enqueue(list(dict.fromkeys(ids))), robust=True)

@@ -8,7 +8,7 @@ import json
 import pytest
 import requests
 
-from ci_results.models import CrashReport, Kernel, Rollup, Run
+from ci_results.models import CrashReport, Kernel, ParseWakeup, Rollup, Run
 from tests.ci_results.helpers_runs import crash_log, run_payload
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -162,3 +162,40 @@ def test_it_parses_the_log_after_commit(live_server, ci_token, log_dir):
     report = CrashReport.objects.get(run=run)
     assert report.title == ("BUG: unable to handle kernel NULL pointer dereference in "
                             "filemap_get_folios_tag")
+
+
+@pytest.fixture
+def dead_broker():
+    """Tasks go to a broker URL where nothing listens (loopback), publishing once, as a
+    broker that is down or restarting."""
+    from dashboard.celery import app
+    from tests.conftest import free_port
+
+    conf = app.conf
+    names = ("task_always_eager", "broker_url", "broker_write_url", "task_publish_retry")
+    saved = [conf[name] for name in names]
+    address = f"127.0.0.1:{free_port()}/0"
+    dead = f"redis://{address}"
+    conf.update(dict(zip(names, (False, dead, dead, False), strict=True)))
+    app.amqp._producer_pool = None  # pools are made for the URL they first saw
+    app._pool = None
+    assert app.connection_for_write().as_uri().endswith(address)
+    yield
+    conf.update(dict(zip(names, saved, strict=True)))
+    app.amqp._producer_pool = None
+    app._pool = None
+
+
+def test_a_run_stored_while_the_broker_is_down_is_answered_and_parsed_later(
+        live_server, ci_token, log_dir, dead_broker):
+    from ci_results.services import newlogs
+
+    _, secret = ci_token
+    response = post(live_server, secret, run_payload(outcome="crash", console_log=crash_log()))
+    assert response.status_code == 201, response.text  # stored: the client must not retry
+    run = Run.objects.get()
+    assert run.parsed_at is None and not CrashReport.objects.exists()
+    assert not ParseWakeup.objects.exists()  # the next post tries the broker again
+    # The periodic drain (beat, every minute) parses it once the broker is back.
+    assert newlogs.newlogs_parse().runs == 1
+    assert CrashReport.objects.get().run == run
