@@ -106,3 +106,24 @@ def test_it_escapes_names_in_the_filter_selects_and_rows(client):
     html = client.get("/runs/").content.decode()
     assert "<script>alert" not in html
     assert html.count("&lt;script&gt;alert(&quot;c&quot;)&lt;/script&gt;") == 2  # select, row
+
+
+def test_it_says_whether_the_log_was_parsed_and_what_was_found(client):
+    from ci_results.services import newlogs
+
+    crash, clean = pages_data.record([
+        pages_data.payload("c1", "rc6", "xfs-16k-lbs", "crash", pages_data.START),
+        pages_data.payload("p1", "rc6", "xfs-4k", "pass", pages_data.START,
+                           console_log="[    1.000000] systemd[1]: Started a unit.\n")])
+
+    def state(run: Run) -> str:
+        html = client.get(f"/runs/{run.pk}/").content.decode()
+        return html.split('<dd id="parse-state">', 1)[1].split("</dd>", 1)[0]
+
+    assert "1 crash report</a>" in state(crash)
+    assert state(clean).startswith('<span class="muted">not yet: the log waits for the parser')
+    newlogs.newlogs_parse(pks=[clean.pk])
+    assert state(clean).endswith(" · no crash report found")
+    no_log = pages_data.record([pages_data.payload("n1", "rc6", "xfs-4k", "pass",
+                                                   pages_data.START, console_log=None)])[0]
+    assert 'id="parse-state"' not in client.get(f"/runs/{no_log.pk}/").content.decode()
