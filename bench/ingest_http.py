@@ -8,13 +8,14 @@ Phases (each bounded, each stops by itself):
 gunicorn runs gthread workers (3 x 2 threads by default) so the clients keep their
 connections alive, as a CI client with a session would; sync workers close every connection.
 The project is imported once before the fork (--preload) and every worker is warmed up by a
-few untimed GETs, so the phases measure ingest, not worker start-up: a worker's first
-requests import the URL map and every view, about 1.5 s of CPU each on this machine.
+few untimed GETs, and the Celery worker has answered a ping, so the phases measure ingest,
+not start-up: a gunicorn worker's first requests import the URL map and every view, about
+1.5 s of CPU each on this machine.
 Every tenth request is posted twice (a client retry; the second must answer 200). Prints runs/s
 and p50/p95/p99 latency per phase. After the logs phase it waits until the worker has parsed
 every log and prints the rate with parsing included (first post to last log parsed), so the
 batch phase does not share the CPU with a parsing backlog, and the CPU each part used per
-run (the clients, gunicorn, the Celery worker, PostgreSQL; from /proc, so Linux only,
+run in each phase (the clients, gunicorn, the Celery worker, PostgreSQL; from /proc, so Linux only,
 PostgreSQL only when it runs on this machine). Last, it counts in the database
 that every run is stored once; the last line is ``lost: N duplicated: M``.
 
@@ -189,6 +190,12 @@ def _comm(pid: str) -> str:
         return ""
 
 
+def cpu_report(name: str, before: dict[str, float], after: dict[str, float], runs: int) -> None:
+    print(f"{name} CPU per run: " + ", ".join(
+        f"{role} {(after[role] - before[role]) * 1000 / runs:.2f} ms" for role in after),
+        flush=True)
+
+
 def warm_up(port: int, clients: int) -> None:
     """Untimed: every worker has imported the URL map and views and opened its database
     connection before a phase starts (a worker does that once, on its first requests)."""
@@ -262,6 +269,9 @@ def main() -> None:
             except OSError:
                 time.sleep(0.1)
         warm_up(port, args.clients)
+        if args.broker:  # its start-up (imports, forks: seconds of CPU) is not a phase's cost
+            subprocess.run([PY, "-c", WAIT_WORKER, f"bench-{port}@{socket.gethostname()}"],
+                           cwd=ROOT, env=env, check=True, timeout=120)
         where = "on a Celery worker" if args.broker else "in-process"
         print(f"database {db_url.split('@')[-1]}, {args.clients} clients, gunicorn "
               f"{args.workers} workers x {args.threads} threads, parsing {where}")
@@ -275,7 +285,10 @@ def main() -> None:
 
         singles = [(json.dumps(payload(r, i, False)).encode(), 1)
                    for i, r in enumerate(ids("single", args.single))]
-        phase("single", port, token, args.clients, singles)
+        on_pg = db_url.startswith("postgres")
+        before = cpu_by_role(procs, on_pg)
+        runs = phase("single", port, token, args.clients, singles)
+        cpu_report("single", before, cpu_by_role(procs, on_pg), runs)
         with_logs = [(json.dumps(payload(r, i, True)).encode(), 1)
                      for i, r in enumerate(ids("log", args.logs))]
         waiter = subprocess.Popen([PY, "-c", WAIT_PARSED, str(args.logs), tag], cwd=ROOT,
@@ -284,7 +297,7 @@ def main() -> None:
         assert waiter.stdout is not None and waiter.stdin is not None
         waiter.stdout.readline()  # "ready": Django is set up, polling starts on "go"
         started = time.time()
-        cpu_before = cpu_by_role(procs, db_url.startswith("postgres"))
+        cpu_before = cpu_by_role(procs, on_pg)
 
         def go() -> None:
             waiter.stdin.write("go\n")
@@ -295,15 +308,14 @@ def main() -> None:
         took = parsed_at - started
         print(f"logs parsed: {posted} runs in {took:6.2f} s from the first post to the last "
               f"log parsed: {posted / took:8.1f} runs/s with parsing included", flush=True)
-        cpu_after = cpu_by_role(procs, db_url.startswith("postgres"))
-        print("logs CPU per run: " + ", ".join(
-            f"{role} {(cpu_after[role] - cpu_before[role]) * 1000 / posted:.1f} ms"
-            for role in cpu_after), flush=True)
+        cpu_report("logs", cpu_before, cpu_by_role(procs, on_pg), posted)
         batch_ids = ids("batch", args.batches * 100)
         batches = [(json.dumps({"runs": [payload(r, i + j, False) for j, r in
                                          enumerate(batch_ids[i:i + 100])]}).encode(), 100)
                    for i in range(0, len(batch_ids), 100)]
-        phase("batch", port, token, args.clients, batches)
+        before = cpu_by_role(procs, on_pg)
+        runs = phase("batch", port, token, args.clients, batches)
+        cpu_report("batch", before, cpu_by_role(procs, on_pg), runs)
         verify(env, expected, args.logs, tag)
     finally:
         for p in procs:
@@ -311,6 +323,16 @@ def main() -> None:
         for p in procs:
             p.wait(timeout=30)
 
+
+WAIT_WORKER = """
+import os, sys, time
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dashboard.settings")
+from dashboard.celery import app
+deadline = time.monotonic() + 90
+while not app.control.ping(destination=[sys.argv[1]], timeout=0.5):
+    if time.monotonic() > deadline:
+        sys.exit("the Celery worker did not answer within 90 s")
+"""
 
 WAIT_PARSED = """
 import os, sys, time, django
