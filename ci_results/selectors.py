@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Count, Min, Prefetch, Q, QuerySet, Sum
 
 from ci_results import stats
 from ci_results.models import CrashReport, CrashSignature, Rollup, Run
@@ -185,3 +185,17 @@ def rollup_daily(*, kernel: int, config: int, reproducer: int,
     if since is not None:
         rows = rows.filter(day__gte=since)
     return list(rows.order_by("day"))
+
+
+@dataclass(frozen=True)
+class ParseBacklog:
+    waiting: int  # runs whose console log has not been parsed yet
+    oldest: datetime | None  # when the longest-waiting of them was received
+
+
+def parse_backlog() -> ParseBacklog:
+    """Logs waiting for the parser (the drain's partial index makes this cheap): a count
+    that stays high, or an old ``oldest``, says the Celery worker is down or behind."""
+    agg = Run.objects.filter(Q(parsed_at__isnull=True) & ~Q(log_path="")).aggregate(
+        waiting=Count("id"), oldest=Min("received_at"))
+    return ParseBacklog(agg["waiting"], agg["oldest"])

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import connection
 
+from ci_results.selectors import parse_backlog as _backlog
 from dashboard.models import WorkerHeartbeat
 
 
@@ -35,3 +36,10 @@ def worker_heartbeats() -> list[dict]:
         {"hostname": beat.hostname, "seen_at": beat.seen_at.isoformat()}
         for beat in WorkerHeartbeat.objects.order_by("-seen_at")[:20]
     ]
+
+
+def parse_backlog() -> dict:
+    """Console logs posted but not parsed yet, and since when the oldest waits."""
+    backlog = _backlog()
+    return {"logs_waiting": backlog.waiting,
+            "oldest_waiting_since": backlog.oldest.isoformat() if backlog.oldest else None}

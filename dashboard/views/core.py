@@ -21,6 +21,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "database": {"ok": db_ok, "detail": db_detail},
         "broker": {"ok": broker_ok, "detail": broker_detail},
         "workers": health.worker_heartbeats() if db_ok else [],
+        "parsing": health.parse_backlog() if db_ok else None,
     }
     return JsonResponse(body, status=200 if ok else 503)
 
