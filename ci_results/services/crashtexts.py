@@ -26,7 +26,13 @@ from django.utils import timezone
 from ci_results.models import CrashReport, CrashSignature, ReclassifyEvent
 from ci_results.parsing.crash import parse_log
 from ci_results.services import signatures
-from ci_results.services.reports import report_fields, reports_to_store
+from ci_results.services.reports import (
+    report_fields,
+    report_signature,
+    reports_replace,
+    reports_store_new,
+    reports_to_store,
+)
 from threads.models import CrashText, Link, Message
 
 
@@ -76,49 +82,19 @@ def crash_text_classify(*, crash_text: CrashText, note: str = "") -> Classified:
     quoted = locked.quote_depth > 0
     stored = [] if quoted else parsed
     seen_at = crash_text_seen_at(crash_text)
+    new = [(fields, report_signature(fields)) for fields in
+           (report_fields(report, analysis, index) for index, report in enumerate(parsed))]
+    titles = [signature.title for _, signature in new]
     events: list[ReclassifyEvent] = []
-    touched: set[int] = set()
-    titles: list[str] = []
-    for index, report_parsed in enumerate(parsed):
-        fields = report_fields(report_parsed, analysis, index)
-        signature = signatures.signature_for(title=fields["title"],
-                                             alt_titles=fields["alt_titles"],
-                                             crash_type=fields["crash_type"])
-        titles.append(signature.title)
-        if quoted:
-            continue
-        if index < len(existing):
-            report = existing[index]
-            if report.signature_id != signature.pk:
-                events.append(ReclassifyEvent(
-                    report=report, old_signature_id=report.signature_id, new_signature=signature,
-                    old_title=report.title, new_title=fields["title"], note=note))
-                touched.update({report.signature_id, signature.pk})
-            for name, value in fields.items():
-                setattr(report, name, value)
-            report.signature, report.seen_at = signature, seen_at
-            report.save()
-            continue
-        report = CrashReport.objects.create(crash_text=locked, signature=signature,
-                                            seen_at=seen_at, **fields)
-        if first_parse:
-            signatures.signature_count_reports(
-                signature_id=signature.pk, count=1, first_seen=seen_at, last_seen=seen_at,
-                representative_id=report.pk)
-        else:
-            touched.add(signature.pk)
-            events.append(ReclassifyEvent(report=report, new_signature=signature,
-                                          new_title=fields["title"], note=note or "new report"))
-    for report in existing[len(stored):]:
-        touched.add(report.signature_id)
-        events.append(ReclassifyEvent(old_signature_id=report.signature_id,
-                                      old_title=report.title,
-                                      note=note or ("quoted: not counted" if parsed
-                                                    else "report no longer found")))
-        report.delete()
-    ReclassifyEvent.objects.bulk_create(events)
-    if touched:
-        signatures.signatures_recount(signature_ids=touched)
+    if first_parse:
+        reports_store_new(reports=[] if quoted else [
+            CrashReport(crash_text=locked, signature=signature, seen_at=seen_at, **fields)
+            for fields, signature in new])
+    else:
+        events = reports_replace(
+            owner={"crash_text": locked}, existing=existing, new=[] if quoted else new,
+            seen_at=seen_at, note=note,
+            gone_note="quoted: not counted" if parsed else "report no longer found")
     CrashText.objects.filter(pk=locked.pk).update(title=titles[0] if titles else "",
                                                   classified_at=timezone.now())
     return Classified(events, len(stored), titles)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -70,15 +72,35 @@ def run_store_reports(*, run: Run, analysis: LogAnalysis, note: str = "") -> lis
         # claim holds the run's row lock until commit: there is nothing to replace.
         runs_store_first_reports(parsed=[(run, analysis)])
         return []
-    reports = reports_to_store(analysis)
-    existing: Sequence[CrashReport] = list(
+    existing = list(
         CrashReport.objects.select_for_update().filter(run=run).order_by("index", "id")
     )
+    new = [(fields, report_signature(fields)) for fields in
+           (_fields(parsed, analysis, index)
+            for index, parsed in enumerate(reports_to_store(analysis)))]
+    events = reports_replace(owner={"run": run}, existing=existing, new=new,
+                             seen_at=run.started_at, note=note)
+    Run.objects.filter(pk=run.pk).update(parsed_at=timezone.now())
+    return events
+
+
+def reports_replace(
+    *,
+    owner: dict[str, Any],
+    existing: Sequence[CrashReport],
+    new: Sequence[tuple[dict[str, Any], CrashSignature]],
+    seen_at: datetime,
+    note: str = "",
+    gone_note: str = "report no longer found",
+) -> list[ReclassifyEvent]:
+    """A re-parse's reports (fields, signature) in place of the stored ones of one log or
+    text (``owner``: ``{"run": run}`` or ``{"crash_text": text}``, its rows locked by the
+    caller): report i keeps its row, one whose signature changed, appeared or vanished is
+    recorded as a move, and the signatures touched are recounted. Returns the moves."""
+    run = owner.get("run")
     events: list[ReclassifyEvent] = []
     touched: set[int] = set()
-    for index, parsed in enumerate(reports):
-        fields = _fields(parsed, analysis, index)
-        signature = _signature(fields)
+    for index, (fields, signature) in enumerate(new):
         if index < len(existing):
             report = existing[index]
             if report.signature_id != signature.pk:
@@ -89,24 +111,22 @@ def run_store_reports(*, run: Run, analysis: LogAnalysis, note: str = "") -> lis
                 touched.update({report.signature_id, signature.pk})
             for name, value in fields.items():
                 setattr(report, name, value)
-            report.signature = signature
+            report.signature, report.seen_at = signature, seen_at
             report.save()
             continue
-        report = CrashReport.objects.create(run=run, signature=signature, seen_at=run.started_at,
+        report = CrashReport.objects.create(**owner, signature=signature, seen_at=seen_at,
                                             **fields)
         touched.add(signature.pk)
         events.append(ReclassifyEvent(run=run, report=report, new_signature=signature,
                                       new_title=fields["title"], note=note or "new report"))
-    for report in existing[len(reports):]:
+    for report in existing[len(new):]:
         touched.add(report.signature_id)
         events.append(ReclassifyEvent(run=run, old_signature_id=report.signature_id,
-                                      old_title=report.title,
-                                      note=note or "report no longer found"))
+                                      old_title=report.title, note=note or gone_note))
         report.delete()
     ReclassifyEvent.objects.bulk_create(events)
     if touched:
         signatures.signatures_recount(signature_ids=touched)
-    Run.objects.filter(pk=run.pk).update(parsed_at=timezone.now())
     return events
 
 
@@ -120,22 +140,28 @@ def runs_store_first_reports(*, parsed: Sequence[tuple[Run, LogAnalysis]]) -> in
             fields = _fields(report, analysis, index)
             signature = found.get(fields["title"])
             if signature is None:
-                signature = found[fields["title"]] = _signature(fields)
+                signature = found[fields["title"]] = report_signature(fields)
             objs.append(CrashReport(run=run, signature=signature, seen_at=run.started_at,
                                     **fields))
-    if not objs:
-        return 0
-    CrashReport.objects.bulk_create(objs)
+    reports_store_new(reports=objs)
+    return len(objs)
+
+
+def reports_store_new(*, reports: Sequence[CrashReport]) -> None:
+    """Insert reports of logs or texts parsed for the first time (unsaved, signature and
+    seen_at set) with one statement, and count them in with one UPDATE per signature."""
+    if not reports:
+        return
+    CrashReport.objects.bulk_create(reports)
     counts: dict[int, list[CrashReport]] = {}
-    for obj in objs:
-        counts.setdefault(obj.signature_id, []).append(obj)
+    for report in reports:
+        counts.setdefault(report.signature_id, []).append(report)
     for signature_id in sorted(counts):  # one order for all: concurrent drains never deadlock
         added = counts[signature_id]
         signatures.signature_count_reports(
             signature_id=signature_id, count=len(added),
             first_seen=min(r.seen_at for r in added), last_seen=max(r.seen_at for r in added),
             representative_id=min(r.pk for r in added))
-    return len(objs)
 
 
 def reports_to_store(analysis: LogAnalysis) -> list[ParsedReport]:
@@ -154,7 +180,8 @@ def _claim_first_parse(run: Run) -> bool:
     return True
 
 
-def _signature(fields: dict) -> CrashSignature:
+def report_signature(fields: dict) -> CrashSignature:
+    """The signature of a report by its fields (title, then alternative titles)."""
     return signatures.signature_for(title=fields["title"], alt_titles=fields["alt_titles"],
                                     crash_type=fields["crash_type"])
 
