@@ -71,7 +71,7 @@ def test_it_stores_a_run_repeated_in_one_batch_once(origin, log_dir):
 
 
 def test_it_stores_a_batch_as_it_stores_the_same_runs_one_by_one(origin, log_dir):
-    # A batch goes in as one array per column on PostgreSQL, a single run as one row of
+    # A batch goes in as one JSON document on PostgreSQL, a single run as one row of
     # values: every column must come out the same, empty values and JSON included.
     def variants(prefix: str) -> list[dict]:
         return [
