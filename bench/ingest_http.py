@@ -16,7 +16,8 @@ and p50/p95/p99 latency per phase. After the logs phase it waits until the worke
 every log and prints the rate with parsing included (first post to last log parsed), so the
 batch phase does not share the CPU with a parsing backlog, and the CPU each part used per
 run in each phase (the clients, gunicorn, the Celery worker, PostgreSQL; from /proc, so Linux only,
-PostgreSQL only when it runs on this machine). Last, it counts in the database
+PostgreSQL only when it runs on this machine), and the CPU time of a fixed workload before
+and after (the machine's speed swings during a day). Last, it counts in the database
 that every run is stored once; the last line is ``lost: N duplicated: M``.
 
     .venv/bin/python bench/ingest_http.py \
@@ -190,6 +191,20 @@ def _comm(pid: str) -> str:
         return ""
 
 
+def reference_ms() -> float:
+    """CPU time of a fixed pure-Python workload (string, dict and list work): how fast
+    this machine runs right now. The same code's figures move with it from hour to hour
+    (other tenants share the host), so compare runs by it."""
+    t0 = time.process_time()
+    for _ in range(3):
+        counts: dict[str, int] = {}
+        for i in range(100_000):
+            key = f"k{i % 997}"
+            counts[key] = counts.get(key, 0) + len(key)
+        sorted(counts.items())
+    return (time.process_time() - t0) * 1000
+
+
 def cpu_report(name: str, before: dict[str, float], after: dict[str, float], runs: int) -> None:
     print(f"{name} CPU per run: " + ", ".join(
         f"{role} {(after[role] - before[role]) * 1000 / runs:.2f} ms" for role in after),
@@ -272,6 +287,7 @@ def main() -> None:
         if args.broker:  # its start-up (imports, forks: seconds of CPU) is not a phase's cost
             subprocess.run([PY, "-c", WAIT_WORKER, f"bench-{port}@{socket.gethostname()}"],
                            cwd=ROOT, env=env, check=True, timeout=120)
+        reference = reference_ms()
         where = "on a Celery worker" if args.broker else "in-process"
         print(f"database {db_url.split('@')[-1]}, {args.clients} clients, gunicorn "
               f"{args.workers} workers x {args.threads} threads, parsing {where}")
@@ -316,6 +332,8 @@ def main() -> None:
         before = cpu_by_role(procs, on_pg)
         runs = phase("batch", port, token, args.clients, batches)
         cpu_report("batch", before, cpu_by_role(procs, on_pg), runs)
+        print(f"reference work: {reference:.0f} ms before the phases, {reference_ms():.0f} ms "
+              "after (this machine's speed now: compare runs by it)", flush=True)
         verify(env, expected, args.logs, tag)
     finally:
         for p in procs:
