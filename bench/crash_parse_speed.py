@@ -21,6 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from machine import reference_ms
+
 from ci_results.parsing.crash import parse_log
 
 
@@ -35,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     total_bytes = sum(len(log.encode()) for _, log in logs) * args.rounds
     for _, log in logs:  # warm-up: regex compilation and caches are not steady-state cost
         parse_log(log)
+    reference = reference_ms()
     worst = (0.0, "", 0)
     slowest = (0.0, "", 0)
     started = time.process_time()
@@ -76,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
         per_mb = (time.process_time() - t0) * 1000 / (len(text) / 1e6)
         worst_adv = max(worst_adv, (per_mb, label))
     print(f"slowest adversarial input: {worst_adv[1]}: {worst_adv[0]:.1f} ms per MB")
+    print(f"reference work: {reference:.0f} ms before, {reference_ms():.0f} ms after (this "
+          "machine's speed now: compare runs by it)")
     return 0
 
 

@@ -44,6 +44,8 @@ import time
 import uuid
 from pathlib import Path
 
+from machine import reference_ms
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "runs" / "0001-seed-null-deref-writeback.log"
 PY = sys.executable
@@ -189,20 +191,6 @@ def _comm(pid: str) -> str:
         return Path(f"/proc/{pid}/comm").read_text().strip()
     except OSError:
         return ""
-
-
-def reference_ms() -> float:
-    """CPU time of a fixed pure-Python workload (string, dict and list work): how fast
-    this machine runs right now. The same code's figures move with it from hour to hour
-    (other tenants share the host), so compare runs by it."""
-    t0 = time.process_time()
-    for _ in range(3):
-        counts: dict[str, int] = {}
-        for i in range(100_000):
-            key = f"k{i % 997}"
-            counts[key] = counts.get(key, 0) + len(key)
-        sorted(counts.items())
-    return (time.process_time() - t0) * 1000
 
 
 def cpu_report(name: str, before: dict[str, float], after: dict[str, float], runs: int) -> None:
