@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Count, Min, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Min, Prefetch, QuerySet, Sum
 
 from ci_results import stats
 from ci_results.models import CrashReport, CrashSignature, Rollup, Run
-from ci_results.models.runs import DEMO_ORIGIN
+from ci_results.models.runs import DEMO_ORIGIN, UNPARSED_LOG
 
 
 class BadCursor(ValueError):
@@ -196,6 +196,6 @@ class ParseBacklog:
 def parse_backlog() -> ParseBacklog:
     """Logs waiting for the parser (the drain's partial index makes this cheap): a count
     that stays high, or an old ``oldest``, says the Celery worker is down or behind."""
-    agg = Run.objects.filter(Q(parsed_at__isnull=True) & ~Q(log_path="")).aggregate(
+    agg = Run.objects.filter(UNPARSED_LOG).aggregate(
         waiting=Count("id"), oldest=Min("received_at"))
     return ParseBacklog(agg["waiting"], agg["oldest"])

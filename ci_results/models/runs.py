@@ -8,6 +8,10 @@ import json
 from django.db import models
 from django.db.models import Q
 
+# Runs whose console log waits for its first parse: the drain's claim, the health check's
+# backlog and the partial index that serves both (services.newlogs) say it the same way.
+UNPARSED_LOG = Q(parsed_at__isnull=True) & ~Q(log_path="")
+
 # The origin whose runs are the synthetic demo set (never mixed into real figures).
 DEMO_ORIGIN = "demo"
 
@@ -187,10 +191,8 @@ class Run(models.Model):
                          name="run_kcr_started_idx"),
             models.Index(fields=["outcome", "started_at"], name="run_outcome_started_idx"),
             models.Index(fields=["started_at"], name="run_started_idx"),
-            # The runs whose log waits for its first parse (services.reports): few rows
-            # in a table of millions.
-            models.Index(fields=["id"], name="run_unparsed_log_idx",
-                         condition=Q(parsed_at__isnull=True) & ~Q(log_path="")),
+            # The runs whose log waits for its first parse: few rows in a table of millions.
+            models.Index(fields=["id"], name="run_unparsed_log_idx", condition=UNPARSED_LOG),
         ]
         ordering = ["-started_at", "-id"]
 
@@ -207,10 +209,10 @@ class Run(models.Model):
 
 
 class ParseWakeup(models.Model):
-    """Present while a drain of new logs is queued on the broker (services.reports).
+    """Present while a drain of new logs is queued on the broker (services.newlogs).
 
     A post that stores a run with a log publishes a drain task only when this row is absent
-    (or older than ``reports.WAKEUP_STALE``: the message was lost); the drain deletes it
+    (or older than ``newlogs.WAKEUP_STALE``: the message was lost); the drain deletes it
     before it looks for logs to parse. A burst of posts thus costs the broker and the worker
     one message per chunk of logs, not one per log.
     """

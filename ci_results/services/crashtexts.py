@@ -79,25 +79,23 @@ def crash_text_classify(*, crash_text: CrashText, note: str = "") -> Classified:
     first_parse = locked.classified_at is None and not existing
     analysis = parse_log(locked.text)
     parsed = reports_to_store(analysis)
-    quoted = locked.quote_depth > 0
-    stored = [] if quoted else parsed
     seen_at = crash_text_seen_at(crash_text)
     new = [(fields, report_signature(fields)) for fields in
            (report_fields(report, analysis, index) for index, report in enumerate(parsed))]
     titles = [signature.title for _, signature in new]
+    kept = [] if locked.quote_depth > 0 else new  # a quoted crash is linked, not counted
     events: list[ReclassifyEvent] = []
     if first_parse:
-        reports_store_new(reports=[] if quoted else [
+        reports_store_new(reports=[
             CrashReport(crash_text=locked, signature=signature, seen_at=seen_at, **fields)
-            for fields, signature in new])
+            for fields, signature in kept])
     else:
         events = reports_replace(
-            owner={"crash_text": locked}, existing=existing, new=[] if quoted else new,
-            seen_at=seen_at, note=note,
-            gone_note="quoted: not counted" if parsed else "report no longer found")
+            owner={"crash_text": locked}, existing=existing, new=kept, seen_at=seen_at,
+            note=note, gone_note="quoted: not counted" if parsed else "report no longer found")
     CrashText.objects.filter(pk=locked.pk).update(title=titles[0] if titles else "",
                                                   classified_at=timezone.now())
-    return Classified(events, len(stored), titles)
+    return Classified(events, len(kept), titles)
 
 
 def crash_texts_classify(

@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ci_results.models import ParseWakeup, Run
+from ci_results.models.runs import UNPARSED_LOG
 from ci_results.parsing.types import KernelInfo, LogAnalysis
 from ci_results.services import reports
 
@@ -97,7 +98,7 @@ def newlogs_parse(
 @transaction.atomic
 def _parse_chunk(pks: list[int] | None, limit: int,
                  on_full: Callable[[], None] | None) -> Drained:
-    waiting = Run.objects.filter(parsed_at__isnull=True).exclude(log_path="")
+    waiting = Run.objects.filter(UNPARSED_LOG)
     if pks is not None:
         waiting = waiting.filter(pk__in=pks)
     runs = list(waiting.select_for_update(skip_locked=True)
