@@ -40,7 +40,18 @@ def test_a_log_with_uniform_prefixes_is_split_like_any_other():
     callers = "".join(f"[  {i:3d}.{i:06d}][{('T' if i % 3 else 'C') + str(i + 7):>6}] x {i}\n"
                       for i in range(40))
     mixed = uniform + "no prefix here\n[  1.000000]\n"
-    for text in (uniform, callers, mixed, uniform.rstrip("\n")):
+    # Heads that look nearly right are split by the general path: a space inside the
+    # number, a letter for a digit, no space after the "]", a caller id without its letter.
+    near = uniform + "".join(
+        f"{head}rest\n" for head in ("[ 1 2.000000] ", "[   6a.000000] ", "[   60.000000]x",
+                                     "[   60.0000001 ", "[12345.123456] ", "[    0.000000]  "))
+    near_callers = callers + "[  100.000000][  1234] x\n[  100.000000][T12345] y\n"
+    # A syslog copy or a "login: " line among timestamped lines keeps its own prefix rules.
+    other_prefixes = uniform + (
+        "Apr 30 10:38:04 host kernel: [   60.1] BUG: x\n"
+        "syzkaller login: [   61.000000] WARNING: y\n") + uniform
+    for text in (uniform, callers, mixed, uniform.rstrip("\n"), near, near_callers,
+                 other_prefixes):
         table = LineTable(text, 0)
         assert (table.lines, table.contexts) == _split_lines(text, at_end=True)
     assert LineTable(callers, 0).contexts[:2] == ["C7", "T8"]

@@ -73,52 +73,62 @@ def _split_lines(chunk: str, at_end: bool) -> tuple[list[str], list[str]]:
 
 
 # Most logs give every line the same console prefix: "[   60.002464] " (15 characters) or
-# "[   60.002464][ T2148] " (23). Then the lines are cut at that width, after one regex has
-# checked the heads of all lines at once; any other log goes through _LINE_RES line by line.
-_TS = r"\[(?: {4}\d| {3}\d\d|  \d{3}| \d{4}|\d{5})\.\d{6}\]"  # "[   60.002464]"
-_CALLER = r"\[(?: {4}[TC]\d| {3}[TC]\d\d|  [TC]\d{3}| [TC]\d{4}|[TC]\d{5})\]"  # "[ T2148]"
-_HEADS = {
-    15: re.compile(rf"(?:{_TS} \n)*"),
-    23: re.compile(rf"(?:{_TS}{_CALLER} \n)*"),
-}
+# "[   60.002464][ T2148] " (23). Then the lines are cut at that width, after the heads of
+# all lines have been checked at once; any other log goes through _LINE_RES line by line.
+# The check maps every digit to "0" and "C" to "T", rewrites the right-aligned numbers
+# ("[   60." -> "[00000.", "[ T2148]" -> "[T00000]") and compares with the one canonical
+# head: string operations in C, no regex step per character.
+_TO_ZERO = str.maketrans("123456789C", "000000000T")
+_TS_FORMS = tuple(f"[{' ' * k}{'0' * (5 - k)}." for k in range(1, 5))  # "[    0." ...
+_CALLER_FORMS = tuple(f"[{' ' * k}T{'0' * (5 - k)}]" for k in range(1, 5))  # "[    T0]" ...
+_CANONICAL = {15: "[00000.000000] \n", 23: "[00000.000000][T00000] \n"}
+
+
+def _canonical_heads(heads: str, width: int) -> str:
+    heads = heads.translate(_TO_ZERO)
+    for form in _TS_FORMS:
+        if form in heads:
+            heads = heads.replace(form, "[00000.")
+    if width == 23:
+        for form in _CALLER_FORMS:
+            if form in heads:
+                heads = heads.replace(form, "[T00000]")
+    return heads
 
 
 def _split_uniform(raw: list[str]) -> tuple[list[str], list[str]] | None:
     """``_split_lines`` for lines that (nearly) all have one fixed-width prefix, else None.
 
-    The heads of all lines are checked by one regex; the few lines that fail it (a "..."
-    the fuzzer printed, a line from user space) are split by _LINE_RES one by one.
+    The few lines whose head is not the prefix (a "..." the fuzzer printed, a line from
+    user space) are split by _LINE_RES one by one.
     """
     lines = raw[:-1] if raw and not raw[-1] else raw  # "" after a final newline
     if not lines or lines[0][:1] != "[":
         return None
     width = 23 if lines[0][14:15] == "[" else 15
-    heads_re = _HEADS[width]
-    if heads_re.fullmatch("\n".join([ln[:width] for ln in lines[:16]]) + "\n") is None:
+    canonical = _CANONICAL[width]
+    first = lines[:16]
+    if _canonical_heads("\n".join([ln[:width] for ln in first]) + "\n", width) != (
+            canonical * len(first)):
         return None  # the first lines already differ: not worth checking them all
-    heads = "\n".join([ln[:width] for ln in lines]) + "\n"
+    heads = _canonical_heads("\n".join([ln[:width] for ln in lines]) + "\n", width)
     bad: list[int] = []
-    pos = i = 0
-    while True:
-        m = heads_re.match(heads, pos)
-        i += (m.end() - pos) // (width + 1)  # every good head is width + 1 characters
-        if m.end() == len(heads):
-            break
-        bad.append(i)
+    if heads != canonical * len(lines):
+        head = canonical[:-1]
+        bad = [i for i, h in enumerate(heads.split("\n")) if h != head]
+        bad.pop()  # the "" after the last head's newline
         if len(bad) > 8 + len(lines) // 8:
             return None  # not a uniform log after all
-        pos = m.end() + min(len(lines[i]), width) + 1
-        i += 1
     strs = [ln[width:] for ln in raw]
     if width == 15:
         contexts = [CONSOLE] * len(lines)
     else:  # "[ T2148]" -> "T2148"
         contexts = [ln[15:21].lstrip() for ln in lines]
-    if bad:
-        line_re = _LINE_RES[False, False]
-        for i in bad:
-            ts, caller, strs[i] = line_re.match(lines[i]).groups()  # type: ignore[union-attr]
-            contexts[i] = caller or (CONSOLE if ts else "")
+    for i in bad:  # a syslog or "login: " prefix can only be on one of these
+        line = lines[i]
+        line_re = _LINE_RES[" kernel: " in line, " login: " in line]
+        ts, caller, strs[i] = line_re.match(line).groups()  # type: ignore[union-attr]
+        contexts[i] = caller or (CONSOLE if ts else "")
     if len(lines) < len(raw):
         contexts.append("")
     return strs, contexts
@@ -128,22 +138,28 @@ class LineTable:
     """Lines of ``text`` from offset ``begin`` (a line start): offsets, contexts, text."""
 
     def __init__(self, text: str, begin: int) -> None:
-        self.at_end = text.count("\n", begin, begin + _TABLE_BYTES) < TABLE_LINES and (
-            begin + _TABLE_BYTES >= len(text) or text.count("\n", begin) < TABLE_LINES)
-        if self.at_end:
-            end = len(text)
+        raw: list[str] | None = None
+        if len(text) - begin <= _TABLE_BYTES:  # split whole, then count its lines
             chunk = text[begin:]
+            raw = chunk.split("\n")
+            self.at_end = len(raw) <= TABLE_LINES  # fewer than TABLE_LINES newlines
+            end = len(text)
         else:
+            self.at_end = text.count("\n", begin, begin + _TABLE_BYTES) < TABLE_LINES and (
+                text.count("\n", begin) < TABLE_LINES)
+        if not self.at_end:
             m = _SPAN_RE.match(text, begin)
             end = m.end() if m else begin
             chunk = text[begin:end]
-        raw = chunk.split("\n")
-        if not self.at_end:  # the empty "line" after the chunk's last newline
-            raw.pop()
-        split = None
-        if (" kernel: " not in chunk and " login: " not in chunk
-                and chunk.count("\n[") * 8 >= len(raw) * 7):  # most lines start with "["
-            split = _split_uniform(raw)
+            raw = chunk.split("\n")
+            raw.pop()  # the empty "line" after the chunk's last newline
+        elif raw is None:
+            end = len(text)
+            chunk = text[begin:]
+            raw = chunk.split("\n")
+        # A line that starts with "[   60.002464] " has no syslog or "login: " prefix: the
+        # uniform split needs no look for them in the whole chunk.
+        split = _split_uniform(raw)
         if split is None:
             strs, self.contexts = _split_lines(chunk, self.at_end)
         else:
