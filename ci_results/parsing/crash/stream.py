@@ -59,20 +59,28 @@ def parse_log_file(src: str | os.PathLike[str] | BinaryIO) -> LogAnalysis:
 
     Never raises on the content; a path that cannot be opened raises ``OSError``.
     """
-    from . import MAX_REPORTS, analyse, find_first_oops, keep_report, next_report
+    from . import MAX_REPORTS, analyse, keep_report, next_report
     from .kernel import find_kernel_info
+    from .scan import OopsScanner
+    from .suppress import is_suppressed
 
     stream, owned = _open(src)
     win = _Window(stream)
     reports: list[CrashReport] = []
     pos = 0
     head = None
+    # One scanner (and one look for suppressions) per state of the window: the window's
+    # reports share them, as the reports of a log held in memory do.
+    scanner: OopsScanner | None = None
+    suppressed: bool | None = None
     try:
         while len(reports) < MAX_REPORTS:
             win.fill(pos + AFTER + CHUNK)
             if head is None:
                 head = win.buf[:HEAD]
-            found = find_first_oops(win.buf, pos)
+            if scanner is None or scanner.text is not win.buf:
+                scanner, suppressed = OopsScanner(win.buf), None
+            found = scanner.first(pos)
             if found is None:
                 if win.eof:
                     break
@@ -83,7 +91,9 @@ def parse_log_file(src: str | os.PathLike[str] | BinaryIO) -> LogAnalysis:
             if not win.eof and len(win.buf) - begin < AFTER:
                 pos = win.drop_before(begin)
                 continue
-            step = next_report(win.buf, begin)
+            if suppressed is None:
+                suppressed = is_suppressed(win.buf)
+            step = next_report(win.buf, begin, suppressed, scanner)
             if step is None:
                 break
             report, next_pos = step
