@@ -30,8 +30,11 @@ from ci_results.services import reports
 logger = logging.getLogger(__name__)
 
 # Runs per drain: one transaction holds their row locks while their logs are parsed (25
-# logs of 20 KB: about 20 ms; 25 of 10 MB: a few seconds).
+# logs of 20 KB: about 20 ms). Big logs make smaller chunks: a chunk stops before the run
+# that would take it past CHUNK_BYTES of log (it always holds one run), so that no drain
+# holds its rows for more than a second or two, and the runs after it go to another.
 CHUNK = 25
+CHUNK_BYTES = 64 << 20
 # A requested drain not started after this long is taken for lost and requested again.
 WAKEUP_STALE = timedelta(seconds=60)
 _WAKEUP_ID = 1
@@ -90,28 +93,58 @@ def newlogs_parse(
     """
     if pks is None:
         newlogs_wakeup_clear()  # before looking for runs: see newlogs_wakeup
-        return _parse_chunk(None, limit, on_full)
-    done = [_parse_chunk(list(pks[i:i + limit]), limit, None) for i in range(0, len(pks), limit)]
-    return Drained(sum(d.runs for d in done), sum(d.reports for d in done), False)
+        return _parse_chunk(None, limit, on_full)[0]
+    runs = found = 0
+    for i in range(0, len(pks), limit):
+        part = list(pks[i:i + limit])
+        cut = True
+        while cut:  # big logs make several chunks of one part
+            step, cut = _parse_chunk(part, limit, None)
+            runs, found = runs + step.runs, found + step.reports
+    return Drained(runs, found, False)
+
+
+def _within_budget(runs: list[Run]) -> int:
+    """How many of ``runs`` make a chunk: those whose logs fit in CHUNK_BYTES, one at least."""
+    total = 0
+    for n, run in enumerate(runs):
+        total += run.log_size or 0
+        if total > CHUNK_BYTES and n:
+            return n
+    return len(runs)
 
 
 @transaction.atomic
 def _parse_chunk(pks: list[int] | None, limit: int,
-                 on_full: Callable[[], None] | None) -> Drained:
+                 on_full: Callable[[], None] | None) -> tuple[Drained, bool]:
+    """The chunk's outcome, and whether CHUNK_BYTES left some of the runs claimed."""
     waiting = Run.objects.filter(UNPARSED_LOG)
     if pks is not None:
         waiting = waiting.filter(pk__in=pks)
-    runs = list(waiting.select_for_update(skip_locked=True)
-                .order_by("pk").only("pk", "log_path", "started_at")[:limit])
+    claim = waiting.select_for_update(skip_locked=True).order_by("pk").only(
+        "pk", "log_path", "log_size", "started_at")
+    savepoint = transaction.savepoint()
+    runs = list(claim[:limit])
     if not runs:
-        return Drained(0, 0, False)
-    full = len(runs) == limit
+        return Drained(0, 0, False), False
+    keep = _within_budget(runs)
+    cut = keep < len(runs)  # big logs: the runs after these wait for another chunk
+    if cut:
+        # Undo the claim (the rows it locked are free again for another drain), then
+        # claim again just the runs that fit.
+        transaction.savepoint_rollback(savepoint)
+        runs = list(claim.filter(pk__in=[run.pk for run in runs[:keep]]))
+    else:
+        transaction.savepoint_commit(savepoint)
+    full = cut or len(runs) == limit
     if full and on_full is not None:
         on_full()
+    if not runs:  # another drain took them between the two claims
+        return Drained(0, 0, full), cut
     parsed = [(run, _analysis(run)) for run in runs]
     stored = reports.runs_store_first_reports(parsed=parsed)
     Run.objects.filter(pk__in=[run.pk for run in runs]).update(parsed_at=timezone.now())
-    return Drained(len(runs), stored, full)
+    return Drained(len(runs), stored, full), cut
 
 
 def _analysis(run: Run) -> LogAnalysis:

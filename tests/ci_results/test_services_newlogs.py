@@ -7,10 +7,11 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from ci_results.models import CrashReport, CrashSignature, Origin, ParseWakeup, Run
+from ci_results.models.runs import UNPARSED_LOG
 from ci_results.services import newlogs
 from ci_results.services.runs import runs_record
 from tests.ci_results.helpers_runs import FIXTURES, crash_log, run_payload
@@ -75,6 +76,32 @@ def test_a_drain_counts_reports_per_signature_as_one_parse_at_a_time_would(origi
     assert sig.last_seen == Run.objects.get(pk=more[0]).started_at
     assert sig.first_seen == Run.objects.get(pk=seed[0]).started_at
     assert sig.representative_id == reports[0].pk
+
+
+def test_big_logs_make_smaller_chunks_and_one_run_at_least(origin, monkeypatch):
+    pks = store(origin, 5)
+    size = Run.objects.get(pk=pks[0]).log_size
+    assert size and size > 1000
+    monkeypatch.setattr(newlogs, "CHUNK_BYTES", size * 2 + size // 2)  # two logs fit
+    fulls: list[int] = []
+    assert newlogs.newlogs_parse(on_full=lambda: fulls.append(1)) == newlogs.Drained(2, 2, True)
+    assert fulls == [1]  # more runs wait: another drain may start beside this one
+    assert newlogs.newlogs_parse() == newlogs.Drained(2, 2, True)
+    assert newlogs.newlogs_parse() == newlogs.Drained(1, 1, False)
+    assert sorted(CrashReport.objects.values_list("run_id", flat=True)) == pks
+    # A log bigger than the whole budget still makes a chunk of its own.
+    more = store(origin, 2, first=5)
+    monkeypatch.setattr(newlogs, "CHUNK_BYTES", 10)
+    assert newlogs.newlogs_parse() == newlogs.Drained(1, 1, True)
+    assert Run.objects.get(pk=more[0]).parsed_at is not None
+    assert Run.objects.get(pk=more[1]).parsed_at is None
+
+
+def test_given_runs_with_big_logs_are_all_parsed_a_chunk_at_a_time(origin, monkeypatch):
+    pks = store(origin, 5)
+    monkeypatch.setattr(newlogs, "CHUNK_BYTES", 10)
+    assert newlogs.newlogs_parse(pks=pks, limit=3) == newlogs.Drained(5, 5, False)
+    assert not Run.objects.filter(parsed_at__isnull=True).exists()
 
 
 def test_given_runs_are_parsed_exactly_and_a_parsed_one_not_again(origin):
@@ -145,3 +172,33 @@ def test_concurrent_drains_take_different_runs_and_parse_each_once(log_dir):
     assert sorted(CrashReport.objects.values_list("run_id", flat=True)) == sorted(pks)
     assert CrashSignature.objects.get().report_count == 24
     assert not Run.objects.filter(parsed_at__isnull=True).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_runs_left_out_of_a_chunk_for_its_size_are_free_for_another_drain(log_dir, monkeypatch):
+    require_service("PostgreSQL", connection.vendor == "postgresql",
+                    "row locks released by a savepoint rollback need PostgreSQL")
+    origin = Origin.objects.create(name="kdevops")
+    pks = store(origin, 4)
+    Run.objects.update(parsed_at=None)  # committed, they were parsed inline: undo that
+    CrashReport.objects.all().delete()
+    CrashSignature.objects.all().delete()
+    size = Run.objects.get(pk=pks[0]).log_size
+    monkeypatch.setattr(newlogs, "CHUNK_BYTES", size)  # one log per chunk
+    seen: list[list[int]] = []
+
+    def other_drain() -> None:  # another connection, while the first drain holds its chunk
+        try:
+            with transaction.atomic():
+                seen.append(list(Run.objects.filter(UNPARSED_LOG).select_for_update(
+                    skip_locked=True).order_by("pk").values_list("pk", flat=True)))
+        finally:
+            connections.close_all()
+
+    def on_full() -> None:
+        t = threading.Thread(target=other_drain)
+        t.start()
+        t.join(30)
+
+    assert newlogs.newlogs_parse(on_full=on_full) == newlogs.Drained(1, 1, True)
+    assert seen == [pks[1:]]  # the first run is locked; the three after it are not
