@@ -2,11 +2,14 @@
 
 import re
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from ci_results.parsing.crash.body import Body
 from ci_results.parsing.crash.frames import CALL_TRACE, PARSE_STACK, RIP_FRAME, StackFmt
 from ci_results.parsing.crash.oops import LINUX_OOPSES
 from ci_results.parsing.crash.oops.base import literal_prefix
-from ci_results.parsing.crash.table import LineTable, _split_lines
+from ci_results.parsing.crash.table import LineTable, _clean, _split_lines, _split_uniform
 from ci_results.parsing.crash.trace import _search_lines, find_frames, find_guilty_frame
 
 
@@ -44,7 +47,8 @@ def test_a_log_with_uniform_prefixes_is_split_like_any_other():
     # number, a letter for a digit, no space after the "]", a caller id without its letter.
     near = uniform + "".join(
         f"{head}rest\n" for head in ("[ 1 2.000000] ", "[   6a.000000] ", "[   60.000000]x",
-                                     "[   60.0000001 ", "[12345.123456] ", "[    0.000000]  "))
+                                     "[   60.0000001 ", "[12345.123456] ", "[    0.000000]  ",
+                                     "[1 234.000000] ", "[  12 .000000] "))
     near_callers = callers + "[  100.000000][  1234] x\n[  100.000000][T12345] y\n"
     # A syslog copy or a "login: " line among timestamped lines keeps its own prefix rules.
     other_prefixes = uniform + (
@@ -80,3 +84,40 @@ def test_a_fault_injection_line_before_any_frame_marks_the_stack_corrupted():
     lines = ["Call Trace:", " should_failslab+0x5/0x10", " kfree+0x1/0x2", " foo+0x1/0x2"]
     frame, reason = find_guilty_frame(StackFmt(parts=(CALL_TRACE, PARSE_STACK)), lines)
     assert frame is None and reason == "corrupted line in stack"
+
+
+def _head(draw_digits: str, width: int) -> str:
+    secs = f"[{int(draw_digits[:5] or 0):5d}.{draw_digits[5:11].ljust(6, '0')}]"
+    if width == 15:
+        return secs + " "
+    return secs + f"[{('T' if int(draw_digits[-1:] or 0) % 2 else 'C') + draw_digits[:4]:>6}] "
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from([15, 23]), st.data())
+def test_uniform_split_matches_the_general_split_on_any_heads(width, data):
+    """Near-uniform logs: most lines carry the width's head, some a mangled copy of it
+    (a character changed, dropped or added) or another prefix altogether."""
+    lines = []
+    for n in range(data.draw(st.integers(1, 60))):
+        head = _head(data.draw(st.text("0123456789", min_size=1, max_size=11)), width)
+        # The uniform split gives up unless the first 16 heads are right: make it try.
+        kind = "good" if n < 16 else data.draw(st.sampled_from(["good"] * 4 + ["mangle"] * 3
+                                                                + ["other"]))
+        if kind == "mangle":
+            i = data.draw(st.integers(0, len(head) - 1))
+            ch = data.draw(st.sampled_from(list("[] .0123456789TCx\r<>*")))
+            how = data.draw(st.sampled_from(["replace", "drop", "insert"]))
+            head = (head[:i] + ch + head[i + 1:] if how == "replace" else
+                    head[:i] + head[i + 1:] if how == "drop" else head[:i] + ch + head[i:])
+        elif kind == "other":
+            head = data.draw(st.sampled_from([
+                "", "Apr 30 10:38:04 host kernel: ", "syzkaller login: ", "<6>", "** 3 printk "
+                "messages dropped ** "]))
+        lines.append(head + data.draw(st.text("ab [].:\r0123456789", max_size=12)))
+    text = "\n".join(lines) + data.draw(st.sampled_from(["", "\n"]))
+    strs, contexts = _split_lines(text, at_end=True)
+    uniform = _split_uniform(text.split("\n"))
+    assert uniform is None or uniform == (strs, contexts)
+    table = LineTable(text, 0)  # the same, with a "\r" at a line's end dropped
+    assert (table.lines, table.contexts) == ([_clean(s) for s in strs], contexts)
