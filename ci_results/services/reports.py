@@ -133,14 +133,17 @@ def reports_replace(
 def runs_store_first_reports(*, parsed: Sequence[tuple[Run, LogAnalysis]]) -> int:
     """Store the reports of runs parsed for the first time (the caller holds their claim):
     one INSERT for all reports, one counter UPDATE per signature. Returns how many."""
-    found: dict[str, CrashSignature] = {}  # by title: a chunk's logs mostly share a few
+    # A chunk's logs mostly share a few titles: one lookup per title and alternative
+    # titles (the same title with other alternatives may belong elsewhere).
+    found: dict[tuple[str, tuple[str, ...]], CrashSignature] = {}
     objs: list[CrashReport] = []
     for run, analysis in parsed:
         for index, report in enumerate(reports_to_store(analysis)):
             fields = _fields(report, analysis, index)
-            signature = found.get(fields["title"])
+            key = (fields["title"], tuple(fields["alt_titles"]))
+            signature = found.get(key)
             if signature is None:
-                signature = found[fields["title"]] = report_signature(fields)
+                signature = found[key] = report_signature(fields)
             objs.append(CrashReport(run=run, signature=signature, seen_at=run.started_at,
                                     **fields))
     reports_store_new(reports=objs)

@@ -11,7 +11,7 @@ from django.db import connection, connections
 from ci_results.models import CrashReport, CrashSignature, Origin, ReclassifyEvent, Run
 from ci_results.parsing.types import CrashReport as Parsed
 from ci_results.parsing.types import KernelInfo, LogAnalysis
-from ci_results.services.reports import run_store_reports
+from ci_results.services.reports import run_store_reports, runs_store_first_reports
 from ci_results.services.runs import runs_record
 from ci_results.services.signatures import StatusError, signature_for, signature_set_status
 from tests.ci_results.helpers_runs import run_payload
@@ -50,6 +50,29 @@ def test_it_attaches_reports_to_a_signature_and_counts_them(run):
     assert sig.events.get().kind == "created"
     run.refresh_from_db()
     assert run.parsed_at is not None
+
+
+def test_one_chunk_files_each_report_as_a_lookup_of_its_own_would(db, log_dir):
+    # Two runs in one drain chunk with the same new title: their alternative titles name
+    # two different known signatures, and each report goes to its own.
+    origin = Origin.objects.create(name="kdevops")
+    runs_record(origin=origin, payloads=[run_payload(run_id=f"r{i}", outcome="crash")
+                                         for i in range(3)])
+    runs = list(Run.objects.order_by("pk"))
+    first = signature_for(title="general protection fault in filemap_get_folios_tag")
+    second = signature_for(title="BUG: unable to handle kernel paging request in writeback_iter")
+    stored = runs_store_first_reports(parsed=[
+        (runs[0], analysis(SEED_TITLE, alt=(first.title,))),
+        (runs[1], analysis(SEED_TITLE, alt=(second.title,))),
+        (runs[2], analysis(SEED_TITLE, alt=(first.title,))),
+    ])
+    assert stored == 3
+    by_run = dict(CrashReport.objects.values_list("run_id", "signature_id"))
+    assert [by_run[r.pk] for r in runs] == [first.pk, second.pk, first.pk]
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.report_count, second.report_count) == (2, 1)
+    assert not CrashSignature.objects.filter(title=SEED_TITLE).exists()
 
 
 def test_it_merges_a_report_into_a_signature_named_by_an_alt_title(run):
