@@ -6,7 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Q
+
 from ci_results.models import Run
+from ci_results.models.runs import UNPARSED_LOG
 from ci_results.services import reports
 
 
@@ -25,11 +28,10 @@ def runs_reclassify(
     progress: Callable[[str], None] | None = None,
 ) -> ReclassifySummary:
     """Re-parse the logs of runs received since a time (all when ``since`` is None)."""
-    runs = Run.objects.exclude(log_path="").order_by("pk")
+    # Never parsed: the drain's condition (and its partial index); else every run with a log.
+    runs = Run.objects.filter(UNPARSED_LOG if only_unparsed else ~Q(log_path="")).order_by("pk")
     if since is not None:
         runs = runs.filter(received_at__gte=since)
-    if only_unparsed:
-        runs = runs.filter(parsed_at__isnull=True)
     summary = ReclassifySummary()
     for run in runs.iterator(chunk_size=200):
         try:
