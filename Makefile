@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install install-test migrate demo test lint bench clean
+.PHONY: run install install-test native migrate demo test lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,9 +18,20 @@ $(VENV)/.test-installed: requirements-test.txt requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-test.txt
 	touch $@ $(VENV)/.installed
 
-install: $(VENV)/.installed
+# The crash parser compiled with mypyc (about 20 s; see ci_results/parsing/native.py). It is
+# used only while it matches the sources; KBD_PURE_PARSER=1 skips it.
+NATIVE := ci_results/parsing/_native/__init__.py
+PARSER_SOURCES := $(shell find ci_results/parsing/crash -name '*.py') \
+	ci_results/parsing/types.py ci_results/parsing/native.py
 
-install-test: $(VENV)/.test-installed
+$(NATIVE): $(PARSER_SOURCES) $(VENV)/.installed
+	$(BIN)/python -m ci_results.parsing.native
+
+native: $(NATIVE)
+
+install: $(VENV)/.installed native
+
+install-test: $(VENV)/.test-installed native
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
@@ -41,4 +52,4 @@ lint: install-test
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) staticfiles test-output .pytest_cache
+	rm -rf $(VENV) staticfiles test-output .pytest_cache ci_results/parsing/_native

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from machine import reference_ms
 
-from ci_results.parsing.crash import parse_log
+from ci_results.parsing.crash import COMPILED, parse_log
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
             if elapsed > slowest[0]:
                 slowest = (elapsed, name, size)
     elapsed = time.process_time() - started
+    print("parser: " + ("compiled (mypyc build of ci_results/parsing/crash)" if COMPILED
+                        else "plain Python (no build, a stale one, or KBD_PURE_PARSER=1)"))
     print(f"logs: {len(logs)} x {args.rounds} rounds, {total_bytes / 1e6:.1f} MB "
           f"in {elapsed:.2f} s")
     print(f"corpus logs: {total_bytes / 1e6 / elapsed:.1f} MB/s")

@@ -9,7 +9,7 @@ from functools import lru_cache
 from ..types import CrashReport
 from .body import Body
 from .corrupted import find_corruption
-from .cut import cut_report
+from .cut import Cut, cut_report
 from .frames import frame_variants
 from .kernel import find_kernel_info
 from .lines import CONSOLE, MAX_LINE, clean_line
@@ -102,8 +102,10 @@ def _described(f: Format, m: re.Match[str], body: Body, n: int) -> _Description:
     for v in variants[1:]:
         alts.append(_fmt(f.fmt, [*args[:-1], v]))
     for alt in f.alt:
-        for v in variants or [None]:
-            alts.append(_fmt(alt, [*args[:-1], v] if v is not None else args))
+        if not variants:
+            alts.append(_fmt(alt, args))
+        for v in variants:
+            alts.append(_fmt(alt, [*args[:-1], v]))
     return _Description(title, alts, corrupted, f, frame)
 
 
@@ -122,9 +124,10 @@ def describe(body: Body, oops: Oops, n: int | None = None) -> _Description | Non
     for i, m in matches:
         f = oops.formats[i]
         if f.report is not None:
-            m = f.report.search(text, 0, end)
-            if m is None:
+            whole = f.report.search(text, 0, end)
+            if whole is None:
                 continue
+            m = whole
         best = _described(f, m, body, n)
         break
     if best is None:
@@ -143,26 +146,32 @@ def describe(body: Body, oops: Oops, n: int | None = None) -> _Description | Non
     return best
 
 
+def _cut_described(
+    text: str, oops: Oops, begin: int, line_end: int, context: str, questionable: bool,
+    scanner: OopsScanner | None,
+) -> tuple[Cut, Body, _Description, str]:
+    """The report's lines, their description and why they are corrupted ("" if not)."""
+    cut = cut_report(text, begin, context, questionable, scanner)
+    body = Body(cut.lines)
+    desc = describe(body, oops, max(cut.title_lines, 1)) or describe(body, oops)
+    if desc is None:  # the header sits beyond MAX_LINE in a huge line
+        line = text[begin:line_end]
+        desc = _Description(line[line.find(oops.header):][:200], [], "", None, None)
+    return cut, body, desc, desc.corrupted or find_corruption(desc.title, body, desc.fmt)
+
+
 def parse_one(
     text: str, oops: Oops, begin: int, line_end: int, scanner: OopsScanner | None = None,
     *, panicked: bool = False, suppressed: bool = False,
 ) -> tuple[CrashReport, int]:
     """Describe the report that starts at ``begin``; return it and where to search next."""
     context, _ = clean_line(text[begin:min(line_end, begin + MAX_LINE)])
-    for questionable in (False, True):
-        cut = cut_report(text, begin, context, questionable, scanner)
-        body = Body(cut.lines)
-        desc = describe(body, oops, max(cut.title_lines, 1))
-        if desc is None:
-            desc = describe(body, oops)
-        if desc is None:  # the header sits beyond MAX_LINE in a huge line
-            line = text[begin:line_end]
-            desc = _Description(line[line.find(oops.header):][:200], [], "", None, None)
-        reason = desc.corrupted or find_corruption(desc.title, body, desc.fmt)
-        no_frames = reason == "extracted no stack frame"
-        if no_frames and context not in ("", CONSOLE) and not questionable:
-            continue
-        break
+    cut, body, desc, reason = _cut_described(
+        text, oops, begin, line_end, context, False, scanner)
+    if reason == "extracted no stack frame" and context not in ("", CONSOLE):
+        # A trace of "? func+0x1/0x2" frames only: read them after all.
+        cut, body, desc, reason = _cut_described(
+            text, oops, begin, line_end, context, True, scanner)
     title = clean_title(desc.title)
     alts = sorted({clean_title(a) for a in desc.alt_titles} - {title})
     report_text = "\n".join(cut.prefix) + "\n" + body.text if cut.prefix else body.text

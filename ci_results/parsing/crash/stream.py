@@ -12,9 +12,13 @@ import dataclasses
 import gzip
 import io
 import os
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from ..types import CrashReport, LogAnalysis
+from .kernel import find_kernel_info
+from .logs import MAX_REPORTS, analyse, keep_report, next_report
+from .scan import OopsScanner
+from .suppress import is_suppressed
 
 CHUNK = 1 << 20  # bytes read at a time
 AFTER = 2 << 20  # characters kept after a report start before it is parsed
@@ -25,10 +29,10 @@ HEAD = 200_000  # characters of the log start kept for "Linux version ..."
 def _open(src: str | os.PathLike[str] | BinaryIO) -> tuple[BinaryIO, BinaryIO | None]:
     raw: BinaryIO = open(src, "rb") if isinstance(src, (str, os.PathLike)) else src
     owned = raw if raw is not src else None
-    stream = raw if hasattr(raw, "peek") else io.BufferedReader(raw)  # type: ignore[arg-type]
-    if stream.peek(2)[:2] == b"\x1f\x8b":  # type: ignore[attr-defined]
-        return gzip.GzipFile(fileobj=stream), owned  # type: ignore[return-value]
-    return stream, owned
+    stream = raw if hasattr(raw, "peek") else io.BufferedReader(cast("io.RawIOBase", raw))
+    if cast("io.BufferedReader", stream).peek(2)[:2] == b"\x1f\x8b":
+        return cast(BinaryIO, gzip.GzipFile(fileobj=stream)), owned
+    return cast(BinaryIO, stream), owned
 
 
 class _Window:
@@ -59,11 +63,6 @@ def parse_log_file(src: str | os.PathLike[str] | BinaryIO) -> LogAnalysis:
 
     Never raises on the content; a path that cannot be opened raises ``OSError``.
     """
-    from . import MAX_REPORTS, analyse, keep_report, next_report
-    from .kernel import find_kernel_info
-    from .scan import OopsScanner
-    from .suppress import is_suppressed
-
     stream, owned = _open(src)
     win = _Window(stream)
     reports: list[CrashReport] = []

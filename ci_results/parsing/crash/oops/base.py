@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import cast
 
 from ..frames import CALL_TRACE, PARSE_STACK, RIP_FRAME, StackFmt, compile_re
 
@@ -113,7 +114,7 @@ def F(title: str, fmt: str, **kw: object) -> Format:
 
 def S(*parts: re.Pattern[str] | str, **kw: object) -> StackFmt:
     compiled = tuple(p if isinstance(p, re.Pattern) else compile_re(p) for p in parts)
-    parts2 = kw.pop("parts2", ())
+    parts2 = cast("tuple[re.Pattern[str] | str, ...]", kw.pop("parts2", ()))
     kw["parts2"] = tuple(p if isinstance(p, re.Pattern) else compile_re(p) for p in parts2)
     return StackFmt(parts=compiled, **kw)  # type: ignore[arg-type]
 
