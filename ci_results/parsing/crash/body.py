@@ -13,8 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
-from itertools import accumulate, count
-from operator import add
+from itertools import accumulate
 
 from .frames import FRAME_RE, is_corrupted_line, is_stack_start
 from .lines import lines_holding
@@ -32,7 +31,7 @@ class Body:
         self.lines = lines
         self.text = "\n".join(lines) + "\n"
         # starts[i]: offset of line i in ``text``; starts[len(lines)]: the text's length.
-        self.starts = list(map(add, accumulate(map(len, lines), initial=0), count()))
+        self.starts = list(accumulate([len(ln) + 1 for ln in lines], initial=0))
         self._frames: list[re.Match[str] | None] = [None] * len(lines)
         self._filled = [False] * ((len(lines) >> _CHUNK_BITS) + 1)
         self._stack_starts: list[int] | None = None

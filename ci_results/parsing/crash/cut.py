@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from itertools import accumulate, compress, islice
+from itertools import accumulate, compress
 
 from .lines import CONSOLE, MAX_LINE, clean_line, is_questionable
 from .scan import OopsScanner, match_oops
@@ -118,7 +118,11 @@ def cut_report(
     hi = min(len(lines), k0 + stop)
     end = offs[k0 + stop] if k0 + stop < len(lines) else len(text)
     stop_line = k0 + stop  # the line the cut stops before
-    sel = list(compress(range(k0 + 1, hi), map(context.__eq__, islice(ctxs, k0 + 1, hi))))
+    run = ctxs[k0 + 1:hi]
+    if run.count(context) == len(run):  # the usual case: one context throughout
+        sel = list(range(k0 + 1, hi))
+    else:
+        sel = list(compress(range(k0 + 1, hi), map(context.__eq__, run)))
     if not questionable and context:
         skip = table.questionable()
         if skip:
@@ -134,8 +138,10 @@ def cut_report(
             stop_line, end = i, offs[i]
             del sel[j:]
     taken = [k0, *sel]
-    if len(taken) > MAX_REPORT_LINES or sum(map(len, map(lines.__getitem__, taken))) > (
-            MAX_REPORT_CHARS):
+    # The lines' span in the log bounds their stripped length: most reports need no sum.
+    if len(taken) > MAX_REPORT_LINES or (
+            offs[taken[-1] + 1] - offs[k0] > MAX_REPORT_CHARS
+            and sum(map(len, map(lines.__getitem__, taken))) > MAX_REPORT_CHARS):
         cum = list(accumulate(map(len, map(lines.__getitem__, taken))))
         over = min(bisect_right(cum, MAX_REPORT_CHARS), MAX_REPORT_LINES)
         if over < len(taken):  # this line is still part of the report, the next is not
@@ -146,7 +152,10 @@ def cut_report(
     limit = k0 + ks if second else len(lines)
     if table.panics or table.taints:
         taken = _without_skipped(taken, table)
-    out = list(map(lines.__getitem__, taken))
+    if taken[-1] - k0 == len(taken) - 1:  # no line left out: a slice
+        out = lines[k0:taken[-1] + 1]
+    else:
+        out = list(map(lines.__getitem__, taken))
     title = bisect_left(taken, limit)
     if not second or context not in ("", CONSOLE):
         title = len(out)

@@ -51,7 +51,7 @@ def find_kernel_info(report: str, log: str = "", log_end: int = 200_000) -> Kern
         if v:
             version = v.group(1)
     hw = _HW_RE.search(report)
-    wq = _WQ_RE.search(report)
+    wq = _WQ_RE.search(report) if "Workqueue: " in report else None  # rare: find it fast
     rip = None
     r = RIP_FRAME.search(report) if ("IP" in report or "pc " in report
                                      or "PC is at" in report) else None

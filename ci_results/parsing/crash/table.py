@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from itertools import accumulate, count
-from operator import add, itemgetter
+from itertools import accumulate
+from operator import itemgetter
 
 from .lines import CONSOLE, MAX_LINE, is_questionable, lines_holding
 
@@ -168,7 +168,7 @@ class LineTable:
             strs = [_clean(s) for s in strs]
         self.lines = strs
         # offsets[i]: where line i starts; offsets[i + 1] - 1: where its text ends.
-        self.offsets = list(map(add, accumulate(map(len, raw), initial=begin), count()))
+        self.offsets = list(accumulate([len(ln) + 1 for ln in raw], initial=begin))
         self.text, self.begin, self.end = text, begin, end
         self.panics = lines_holding(text, self.offsets, (PANIC,), begin, end)
         self.taints = lines_holding(text, self.offsets, (TAINT,), begin, end)
