@@ -121,3 +121,33 @@ def test_uniform_split_matches_the_general_split_on_any_heads(width, data):
     assert uniform is None or uniform == (strs, contexts)
     table = LineTable(text, 0)  # the same, with a "\r" at a line's end dropped
     assert (table.lines, table.contexts) == ([_clean(s) for s in strs], contexts)
+
+
+_WORD_LINES = [
+    "Call Trace:", " dump_stack+0x1/0x2", "Allocated by task 12:", "Freed by task 12:",
+    " should_failslab+0x5/0x10", "Uninit was stored to memory at:", "RIP: 0010:foo+0x1/0x2",
+    "x" * 5000 + " Call Trace:",  # the word past the cut at MAX_LINE
+]
+_PREFIXES = ["[   60.002464] ", "[   60.002464][ T2148] ", "[   60.002464][ T2149] ",
+             "Nov 28 07:00:00 racehost kernel: [   60.002464] ",  # a word in the prefix
+             "freed login: [   60.002464] ", ""]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_PREFIXES), st.sampled_from(_WORD_LINES)),
+                min_size=1, max_size=40),
+       st.sets(st.integers(0, 39)), st.data())
+def test_lines_holding_a_word_are_found_in_the_table_as_in_the_body(rows, dropped, data):
+    # A report's lines found through its log's table (cut.py hands them over) are the
+    # lines the report's own text gives, whatever the prefixes and the lines left out.
+    text = "".join(prefix + line + "\n" for prefix, line in rows)
+    table = LineTable(text, 0)
+    taken = [i for i in range(len(table.lines)) if i not in dropped]
+    lines = [table.lines[i] for i in taken]
+    literals = data.draw(st.sampled_from([("race", "llocated", "reed", "Uninit"),
+                                          ("should_fail",)]))
+    assert Body(lines, (table, taken))._lines_with(literals) == Body(lines)._lines_with(literals)
+    fresh, plain = Body(lines, (table, taken)), Body(lines)
+    assert fresh.trace_word_lines == plain.trace_word_lines
+    assert fresh.stack_starts == plain.stack_starts
+    assert fresh.corrupted_lines == plain.corrupted_lines

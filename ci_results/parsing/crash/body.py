@@ -17,6 +17,7 @@ from itertools import accumulate
 
 from .frames import FRAME_RE, is_corrupted_line, is_stack_start
 from .lines import lines_holding
+from .table import LineTable
 
 # A literal of every trace start (see frames.STACK_START) and of the corrupted lines.
 _STACK_START_LITERALS = ("race", "llocated", "reed", "Uninit")  # "race" in "backtrace"
@@ -27,8 +28,11 @@ _CHUNK_BITS = 5  # frames are matched 32 lines at a time
 class Body:
     """The stripped lines of one report and the text they join into (one ``\\n`` each)."""
 
-    def __init__(self, lines: list[str]) -> None:
+    def __init__(self, lines: list[str], rows: tuple[LineTable, list[int]] | None = None) -> None:
         self.lines = lines
+        # Where the lines come from (a log's table and the table index of each line):
+        # lines holding a literal are then looked up in the table, once for all reports.
+        self.rows = rows
         self.text = "\n".join(lines) + "\n"
         # starts[i]: offset of line i in ``text``; starts[len(lines)]: the text's length.
         self.starts = list(accumulate([len(ln) + 1 for ln in lines], initial=0))
@@ -90,7 +94,21 @@ class Body:
         return -1
 
     def _lines_with(self, literals: tuple[str, ...]) -> list[int]:
-        return lines_holding(self.text, self.starts, literals)
+        if self.rows is None:
+            return lines_holding(self.text, self.starts, literals)
+        table, rows = self.rows
+        if not rows:
+            return []
+        hits = table.lines_holding(literals)
+        lines = self.lines
+        out: list[int] = []
+        # A table line holds a literal in its raw text: it still has to in the stripped
+        # text (not in a syslog prefix, not past the cut at MAX_LINE).
+        for row in hits[bisect_left(hits, rows[0]):bisect_right(hits, rows[-1])]:
+            j = bisect_left(rows, row)
+            if rows[j] == row and any(lit in lines[j] for lit in literals):
+                out.append(j)
+        return out
 
     @property
     def trace_word_lines(self) -> list[int]:

@@ -56,6 +56,8 @@ def _second_report(scanner: OopsScanner, after: int) -> int:
 class Cut:
     lines: list[str]  # stripped report lines, from the oops line on
     prefix: list[str]  # up to 5 same-context lines before it
+    table: LineTable  # the log's lines ``lines`` were taken from
+    rows: list[int]  # the table's index of each of ``lines``
     title_lines: int  # how many of ``lines`` belong to this report (before a second one)
     end: int  # character offset where this report ends in the log
     next_start: int  # where to look for the next report
@@ -159,4 +161,4 @@ def cut_report(
     title = bisect_left(taken, limit)
     if not second or context not in ("", CONSOLE):
         title = len(out)
-    return Cut(out, prefix, title, second or end, second or end)
+    return Cut(out, prefix, table, taken, title, second or end, second or end)

@@ -152,7 +152,7 @@ def _cut_described(
 ) -> tuple[Cut, Body, _Description, str]:
     """The report's lines, their description and why they are corrupted ("" if not)."""
     cut = cut_report(text, begin, context, questionable, scanner)
-    body = Body(cut.lines)
+    body = Body(cut.lines, (cut.table, cut.rows))
     desc = describe(body, oops, max(cut.title_lines, 1)) or describe(body, oops)
     if desc is None:  # the header sits beyond MAX_LINE in a huge line
         line = text[begin:line_end]

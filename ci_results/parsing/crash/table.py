@@ -173,6 +173,7 @@ class LineTable:
         self.panics = lines_holding(text, self.offsets, (PANIC,), begin, end)
         self.taints = lines_holding(text, self.offsets, (TAINT,), begin, end)
         self._questionable: set[int] | None = None
+        self._holding: dict[tuple[str, ...], list[int]] = {}
 
     def questionable(self) -> set[int]:
         """Indexes of the ``? func+0x1/0x2`` lines (computed once per log)."""
@@ -182,6 +183,15 @@ class LineTable:
                 if "?" in line[:40] and is_questionable(line)
             } if self.text.find("?", self.begin, self.end) != -1 else set()
         return self._questionable
+
+    def lines_holding(self, literals: tuple[str, ...]) -> list[int]:
+        """Indexes of the lines whose raw text (console prefix included) holds one of
+        ``literals``, found once per table: the reports cut from it share the answer."""
+        found = self._holding.get(literals)
+        if found is None:
+            found = self._holding[literals] = lines_holding(
+                self.text, self.offsets, literals, self.begin, self.end)
+        return found
 
     def index(self, pos: int) -> int:
         """Index of the line starting at ``pos`` with enough lines after it, or -1."""
