@@ -127,6 +127,9 @@ _WORD_LINES = [
     "Call Trace:", " dump_stack+0x1/0x2", "Allocated by task 12:", "Freed by task 12:",
     " should_failslab+0x5/0x10", "Uninit was stored to memory at:", "RIP: 0010:foo+0x1/0x2",
     "x" * 5000 + " Call Trace:",  # the word past the cut at MAX_LINE
+    " ? foo+0x1/0x2", " bar.cold+0x5/0x10 fs/xfs/xfs_buf.c:12",
+    " [c0000000] baz+0x1/0x2 (unreliable)",
+    " [<ffffffff81000000>] qux+0x1/0x2", "RSP: 0018:ffff888192f06118 EFLAGS: 00010046",
 ]
 _PREFIXES = ["[   60.002464] ", "[   60.002464][ T2148] ", "[   60.002464][ T2149] ",
              "Nov 28 07:00:00 racehost kernel: [   60.002464] ",  # a word in the prefix
@@ -137,9 +140,10 @@ _PREFIXES = ["[   60.002464] ", "[   60.002464][ T2148] ", "[   60.002464][ T214
 @given(st.lists(st.tuples(st.sampled_from(_PREFIXES), st.sampled_from(_WORD_LINES)),
                 min_size=1, max_size=40),
        st.sets(st.integers(0, 39)), st.data())
-def test_lines_holding_a_word_are_found_in_the_table_as_in_the_body(rows, dropped, data):
+def test_a_bodys_line_facts_are_found_in_the_table_as_in_the_body(rows, dropped, data):
     # A report's lines found through its log's table (cut.py hands them over) are the
-    # lines the report's own text gives, whatever the prefixes and the lines left out.
+    # lines the report's own text gives, whatever the prefixes and the lines left out:
+    # those holding a word, and the frames.
     text = "".join(prefix + line + "\n" for prefix, line in rows)
     table = LineTable(text, 0)
     taken = [i for i in range(len(table.lines)) if i not in dropped]
@@ -151,3 +155,7 @@ def test_lines_holding_a_word_are_found_in_the_table_as_in_the_body(rows, droppe
     assert fresh.trace_word_lines == plain.trace_word_lines
     assert fresh.stack_starts == plain.stack_starts
     assert fresh.corrupted_lines == plain.corrupted_lines
+
+    def frames(body):
+        return [(m.span(), m.groups()) if m else None for m in map(body.frame, range(len(lines)))]
+    assert frames(Body(lines, (table, taken))) == frames(Body(lines))

@@ -15,7 +15,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from itertools import accumulate
 
-from .frames import FRAME_RE, is_corrupted_line, is_stack_start
+from .frames import is_corrupted_line, is_stack_start, match_frame
 from .lines import lines_holding
 from .table import LineTable
 
@@ -70,13 +70,13 @@ class Body:
     def _fill(self, c: int) -> None:
         # Frames are matched a chunk of lines at a time, when first asked for: a guilty
         # frame is usually found a few lines into the first trace.
+        # Lines cut from a log's table are matched there, once for all reports.
         lo = c << _CHUNK_BITS
-        match = FRAME_RE.match
-        self._frames[lo:lo + (1 << _CHUNK_BITS)] = [
-            match(ln) if ("+" in ln or "(" in ln or "." in ln)
-            and not ln.endswith("(unreliable)") else None
-            for ln in self.lines[lo:lo + (1 << _CHUNK_BITS)]
-        ]
+        hi = lo + (1 << _CHUNK_BITS)
+        if self.rows is None:
+            self._frames[lo:hi] = [match_frame(ln) for ln in self.lines[lo:hi]]
+        else:
+            self._frames[lo:hi] = self.rows[0].frames(self.rows[1][lo:hi])
         self._filled[c] = True
 
     def next_frame(self, i: int) -> int:
@@ -99,7 +99,7 @@ class Body:
         table, rows = self.rows
         if not rows:
             return []
-        hits = table.lines_holding(literals)
+        hits = table.lines_holding(literals, rows[-1] + 1)
         lines = self.lines
         out: list[int] = []
         # A table line holds a literal in its raw text: it still has to in the stripped

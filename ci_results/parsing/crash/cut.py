@@ -157,7 +157,7 @@ def cut_report(
     if taken[-1] - k0 == len(taken) - 1:  # no line left out: a slice
         out = lines[k0:taken[-1] + 1]
     else:
-        out = list(map(lines.__getitem__, taken))
+        out = [lines[i] for i in taken]
     title = bisect_left(taken, limit)
     if not second or context not in ("", CONSOLE):
         title = len(out)

@@ -22,6 +22,8 @@ __all__ = ["OopsScanner", "describe", "find_first_oops", "match_oops", "parse_on
 
 
 _ARG_RE = re.compile(r"%\[(\d+)\]v")
+# "... in foo": the frame a title without a stack format names.
+_IN_FRAME_RE = re.compile(r".* in ((?:<[a-zA-Z0-9_: ]+>|[a-zA-Z0-9_:])+)")
 
 
 @lru_cache(maxsize=1024)
@@ -178,7 +180,7 @@ def parse_one(
     frames = tuple(clean_frame(f) if "." in f else f for f in find_frames(body))
     guilty = desc.frame if desc.frame and desc.frame != "corrupted" else None
     if guilty is None:
-        fm = re.match(r".* in ((?:<[a-zA-Z0-9_: ]+>|[a-zA-Z0-9_:])+)", title)
+        fm = _IN_FRAME_RE.match(title)
         guilty = fm.group(1) if fm and fm.group(1) != "corrupted" else None
     report = CrashReport(
         title=title,

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Sequence
 from itertools import accumulate
 from operator import itemgetter
 
+from .frames import match_frame
 from .lines import CONSOLE, MAX_LINE, is_questionable, lines_holding
 
 # How much of a log one report may span (a report is a few hundred lines at most; a
@@ -173,7 +175,10 @@ class LineTable:
         self.panics = lines_holding(text, self.offsets, (PANIC,), begin, end)
         self.taints = lines_holding(text, self.offsets, (TAINT,), begin, end)
         self._questionable: set[int] | None = None
-        self._holding: dict[tuple[str, ...], list[int]] = {}
+        self._holding: dict[tuple[str, ...], tuple[list[int], int]] = {}
+        # The frame each line holds (match_frame), once ``_matched``.
+        self._frames: list[re.Match[str] | None] = [None] * len(strs)
+        self._matched = [False] * len(strs)
 
     def questionable(self) -> set[int]:
         """Indexes of the ``? func+0x1/0x2`` lines (computed once per log)."""
@@ -184,14 +189,30 @@ class LineTable:
             } if self.text.find("?", self.begin, self.end) != -1 else set()
         return self._questionable
 
-    def lines_holding(self, literals: tuple[str, ...]) -> list[int]:
-        """Indexes of the lines whose raw text (console prefix included) holds one of
-        ``literals``, found once per table: the reports cut from it share the answer."""
+    def lines_holding(self, literals: tuple[str, ...], upto: int) -> list[int]:
+        """Indexes of the lines before line ``upto`` whose raw text (console prefix
+        included) holds one of ``literals`` (and maybe of lines after it). The reports cut
+        from the table share the answer: each line is searched once, when a report first
+        reaches it."""
         found = self._holding.get(literals)
         if found is None:
-            found = self._holding[literals] = lines_holding(
-                self.text, self.offsets, literals, self.begin, self.end)
-        return found
+            found = self._holding[literals] = ([], 0)
+        hits, scanned = found
+        if upto > scanned:
+            hits += lines_holding(self.text, self.offsets, literals, self.offsets[scanned],
+                                  self.offsets[upto])
+            self._holding[literals] = (hits, upto)
+        return hits
+
+    def frames(self, rows: Sequence[int]) -> list[re.Match[str] | None]:
+        """The frame each of ``rows`` holds (``match_frame``), each line matched once for
+        all the reports cut from the table."""
+        frames, matched, lines = self._frames, self._matched, self.lines
+        for row in rows:
+            if not matched[row]:
+                frames[row] = match_frame(lines[row])
+                matched[row] = True
+        return [frames[row] for row in rows]
 
     def index(self, pos: int) -> int:
         """Index of the line starting at ``pos`` with enough lines after it, or -1."""

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 MAX_TITLE = 120
 
+
+def _group1_and(text: str) -> Callable[[re.Match[str]], str]:
+    """The replacement ``r"\\1" + text`` as a function: ``re`` expands a template with a
+    group reference in Python code at every match, and titles are cleaned for every report."""
+    def repl(m: re.Match[str]) -> str:
+        return m.group(1) + text
+    return repl
+
+
+_GROUP1 = _group1_and("")
+
 # Applied in order to every title and alternative title, each only when the title holds
 # its literal (a regex cannot match without it; most titles hold none of them).
-_REPLACEMENTS: tuple[tuple[str, re.Pattern[str], str], ...] = (
+_REPLACEMENTS: tuple[tuple[str, re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
     # "syz-executor.3", "syz-executor4/8123" -> "syz-executor"
     ("syz-executor", re.compile(r"syz-executor\.?[0-9]+(?:(?:/|:)[0-9]+)?"), "syz-executor"),
     # "syz.2.317" (new executor comm) -> "syz"
@@ -16,13 +28,13 @@ _REPLACEMENTS: tuple[tuple[str, re.Pattern[str], str], ...] = (
     # "syzkaller123456/7" (repro binaries)
     ("syzkaller", re.compile(r"syzkaller[0-9]+(?:(?:/|:)[0-9]+)?"), "syzkaller"),
     # "at addr ffff88006b3d6c80", "0x7f0012345678"
-    ("", re.compile(r"([^a-zA-Z0-9])(?:0x)?[0-9a-f]{6,}"), r"\1ADDR"),
+    ("", re.compile(r"([^a-zA-Z0-9])(?:0x)?[0-9a-f]{6,}"), _group1_and("ADDR")),
     # "10.0.2.15"
-    (".", re.compile(r"([^a-zA-Z0-9])(?:[0-9]{1,3}\.){3}[0-9]{1,3}"), r"\1IP"),
+    (".", re.compile(r"([^a-zA-Z0-9])(?:[0-9]{1,3}\.){3}[0-9]{1,3}"), _group1_and("IP")),
     # "mm/filemap.c:1980" -> "mm/filemap.c:LINE"
-    (":", re.compile(r"(\.\w+)(:[0-9]+)+"), r"\1:LINE"),
+    (":", re.compile(r"(\.\w+)(:[0-9]+)+"), _group1_and(":LINE")),
     # "ip6_fragment+0x1052/0x2d80" -> "ip6_fragment"
-    ("+0x", re.compile(r"([a-zA-Z][a-zA-Z0-9_.]+)\+0x[0-9a-z]+/0x[0-9a-z]+"), r"\1"),
+    ("+0x", re.compile(r"([a-zA-Z][a-zA-Z0-9_.]+)\+0x[0-9a-z]+/0x[0-9a-z]+"), _GROUP1),
     # "CPU#3"
     ("CPU#", re.compile(r"CPU#[0-9]+"), "CPU"),
 )
@@ -35,6 +47,10 @@ _SUFFIX_RE = re.compile(r"\b([a-zA-Z_][a-zA-Z0-9_]*)(?:\.(?:constprop|isra|part|
 _DIGIT_RE = re.compile(r"\d")
 
 
+def _num(m: re.Match[str]) -> str:
+    return m.group(1) + "NUM" + m.group(3)  # r"\1NUM\3"
+
+
 def clean_title(title: str) -> str:
     """``"KASAN: use-after-free in do_con_write.part.23 at addr ffff88006b3d6c80"`` ->
     ``"KASAN: use-after-free in do_con_write.part.NUM at addr ADDR"``."""
@@ -45,7 +61,7 @@ def clean_title(title: str) -> str:
             title = regex.sub(repl, title)
     if _DIGIT_RE.search(title):
         for _ in range(2):
-            title = _NUM_RE.sub(r"\1NUM\3", title)
+            title = _NUM_RE.sub(_num, title)
         title = _LONG_NUM_RE.sub("NUM", title)
     if not title.isprintable():
         title = "".join(c if c.isprintable() else " " for c in title)
@@ -55,7 +71,7 @@ def clean_title(title: str) -> str:
 
 def clean_frame(name: str) -> str:
     """``"update_sd_lb_stats.constprop.0"`` -> ``"update_sd_lb_stats"``."""
-    return _SUFFIX_RE.sub(r"\1", name)
+    return _SUFFIX_RE.sub(_GROUP1, name) if "." in name else name
 
 
 _KASAN_RE = re.compile(r"KASAN: ([a-z\-]+)(?: (Read|Write))?")
