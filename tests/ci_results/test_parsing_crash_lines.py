@@ -2,7 +2,7 @@
 
 import pytest
 
-from ci_results.parsing.crash.lines import CONSOLE, clean_line, is_questionable
+from ci_results.parsing.crash.lines import CONSOLE, clean_line, is_questionable, line_starts
 
 
 @pytest.mark.parametrize(
@@ -39,3 +39,13 @@ def test_it_cuts_huge_lines():
 )
 def test_it_spots_questionable_frames(line, questionable):
     assert is_questionable(line) is questionable
+
+
+def test_line_starts_are_where_each_joined_line_begins():
+    assert line_starts(["ab", "c"], 0) == [0, 3, 5]
+    assert line_starts([], 7) == [7]
+    lines = ["[ 1.0] x", "", "yz", "\r"]
+    text = "\n".join(lines) + "\n"
+    starts = line_starts(lines, 100)
+    assert [text[s - 100:].split("\n")[0] for s in starts[:-1]] == lines
+    assert starts[-1] - 100 == len(text)

@@ -13,10 +13,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
-from itertools import accumulate
 
 from .frames import is_corrupted_line, is_stack_start, match_frame
-from .lines import lines_holding
+from .lines import line_starts, lines_holding
 from .table import LineTable
 
 # A literal of every trace start (see frames.STACK_START) and of the corrupted lines.
@@ -35,7 +34,7 @@ class Body:
         self.rows = rows
         self.text = "\n".join(lines) + "\n"
         # starts[i]: offset of line i in ``text``; starts[len(lines)]: the text's length.
-        self.starts = list(accumulate([len(ln) + 1 for ln in lines], initial=0))
+        self.starts = line_starts(lines, 0)
         self._frames: list[re.Match[str] | None] = [None] * len(lines)
         self._filled = [False] * ((len(lines) >> _CHUNK_BITS) + 1)
         self._stack_starts: list[int] | None = None

@@ -73,6 +73,20 @@ def is_questionable(stripped: str) -> bool:
             or _QUESTIONABLE_RE.search(" " + stripped[:200]) is not None)
 
 
+def line_starts(lines: list[str], begin: int) -> list[int]:
+    """Where each of ``lines`` starts when they are joined with newlines from offset
+    ``begin``, and where a line after the last would: ``(["ab", "c"], 0)`` -> ``[0, 3, 5]``.
+    (A plain loop: as fast as ``accumulate`` in Python, twice as fast compiled.)"""
+    starts = [begin] * (len(lines) + 1)
+    pos = begin
+    i = 0
+    for line in lines:
+        i += 1
+        pos += len(line) + 1
+        starts[i] = pos
+    return starts
+
+
 def lines_holding(
     text: str, offsets: Sequence[int], literals: tuple[str, ...], begin: int = 0,
     end: int | None = None,

@@ -11,11 +11,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
-from itertools import accumulate
 from operator import itemgetter
 
 from .frames import match_frame
-from .lines import CONSOLE, MAX_LINE, is_questionable, lines_holding
+from .lines import CONSOLE, MAX_LINE, is_questionable, line_starts, lines_holding
 
 # How much of a log one report may span (a report is a few hundred lines at most; a
 # bounded window keeps every regex linear in the input).
@@ -170,7 +169,7 @@ class LineTable:
             strs = [_clean(s) for s in strs]
         self.lines = strs
         # offsets[i]: where line i starts; offsets[i + 1] - 1: where its text ends.
-        self.offsets = list(accumulate([len(ln) + 1 for ln in raw], initial=begin))
+        self.offsets = line_starts(raw, begin)
         self.text, self.begin, self.end = text, begin, end
         self.panics = lines_holding(text, self.offsets, (PANIC,), begin, end)
         self.taints = lines_holding(text, self.offsets, (TAINT,), begin, end)
