@@ -159,3 +159,31 @@ def test_a_bodys_line_facts_are_found_in_the_table_as_in_the_body(rows, dropped,
     def frames(body):
         return [(m.span(), m.groups()) if m else None for m in map(body.frame, range(len(lines)))]
     assert frames(Body(lines, (table, taken))) == frames(Body(lines))
+
+
+_PART_LINES = [
+    "RIP: 0010:foo+0x1/0x2", "pc : bar+0x4/0x8", "PC is at baz+0x4/0x8", "NIP [c0000000] qux+0x4",
+    "IP: [<ffffffff82d4e304>] __memset+0x24/0x30", "PID: 12 Comm: x", "IPv6: ADDRCONF(NETDEV_UP)",
+    "Call Trace:", "Call trace:", "Backtrace:", "stack backtrace:", "trace: race: x",
+    "RSP: 0018:ffff888192f06118", "", "x" * 300,
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PART_LINES), min_size=1, max_size=30), st.data())
+def test_a_part_search_from_its_first_needle_finds_what_a_whole_search_finds(lines, data):
+    # _search_lines starts the RIP and "Call Trace:" searches at the first line holding one
+    # of their literals: the answer is the first line, in order, that the part matches.
+    body = Body(lines)
+    lo = data.draw(st.integers(0, len(lines) - 1))
+    hi = data.draw(st.integers(lo, len(lines)))
+    for part in (RIP_FRAME, CALL_TRACE):
+        j, m = _search_lines(body, part, lo, hi)
+        expected = next(((i, part.search(lines[i])) for i in range(lo, hi)
+                         if part.search(lines[i])), (-1, None))
+        assert j == expected[0]
+        # (A match in the joined text has other offsets than one in the line alone.)
+        found, wanted = expected[1], m
+        assert (found is None) == (wanted is None)
+        if found is not None and wanted is not None:
+            assert (wanted.group(0), wanted.groups()) == (found.group(0), found.groups())

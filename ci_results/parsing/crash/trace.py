@@ -16,7 +16,9 @@ from functools import lru_cache
 
 from .body import Body
 from .frames import (
+    CALL_TRACE,
     PARSE_STACK,
+    RIP_FRAME,
     Frame,
     StackFmt,
     append_frame,
@@ -31,6 +33,9 @@ _CORRUPTED = "corrupted line in stack"
 # Regexes whose match on a line could depend on where the line ends or what surrounds it:
 # these are searched line by line, all others over the joined text.
 _CONTEXT_SENSITIVE = re.compile(r"\^|\$|\\A|\\Z|\(\?[=!<]")
+# Literals one of which every match of a common stack part holds, on the line it matches
+# (these parts match within one line): the regex search starts at the first line with one.
+_NEEDLES = {CALL_TRACE.pattern: ("race:",), RIP_FRAME.pattern: ("IP", "pc ", "PC is at")}
 _TRACE_MARKERS = ("<TASK>", "</TASK>", "<IRQ>", "</IRQ>", "<NMI>", "</NMI>", "<EOI>")
 
 
@@ -56,6 +61,16 @@ def _search_lines(
         return -1, None
     text, starts = body.text, body.starts
     pos, end = starts[lo], body.end_of(hi)
+    needles = _NEEDLES.get(part.pattern)
+    if needles is not None:  # no match before the first line holding a needle
+        first = -1
+        for needle in needles:
+            at = text.find(needle, pos, end)
+            if at != -1 and (first == -1 or at < first):
+                first = at
+        if first == -1:
+            return -1, None
+        pos = starts[body.line_at(first)]
     while pos < end:
         m = part.search(text, pos, end)
         if m is None:
