@@ -78,23 +78,26 @@ def _split_lines(chunk: str, at_end: bool) -> tuple[list[str], list[str]]:
 # all lines have been checked at once; any other log goes through _LINE_RES line by line.
 # The check maps every digit to "0" and "C" to "T", rewrites the right-aligned numbers
 # ("[   60." -> "[00000.", "[ T2148]" -> "[T00000]") and compares with the one canonical
-# head: string operations in C, no regex step per character.
-_TO_ZERO = str.maketrans("123456789C", "000000000T")
-_TS_FORMS = tuple(f"[{' ' * k}{'0' * (5 - k)}." for k in range(1, 5))  # "[    0." ...
-_CALLER_FORMS = tuple(f"[{' ' * k}T{'0' * (5 - k)}]" for k in range(1, 5))  # "[    T0]" ...
-_CANONICAL = {15: "[00000.000000] \n", 23: "[00000.000000][T00000] \n"}
+# head: byte-string operations in C, no regex step per character.
+_TO_ZERO = bytes.maketrans(b"123456789C", b"000000000T")
+_TS_FORMS = tuple(f"[{' ' * k}{'0' * (5 - k)}.".encode() for k in range(1, 5))  # "[    0."
+_CALLER_FORMS = tuple(f"[{' ' * k}T{'0' * (5 - k)}]".encode() for k in range(1, 5))
+_CANONICAL = {15: b"[00000.000000] \n", 23: b"[00000.000000][T00000] \n"}
 
 
-def _canonical_heads(heads: str, width: int) -> str:
-    heads = heads.translate(_TO_ZERO)
+def _canonical_heads(heads: str, width: int) -> bytes:
+    # As bytes: a 256-entry table translates a byte in a step, a str's translate looks
+    # every character up in a dict. Any non-ASCII character (or lone surrogate) turns into
+    # bytes that differ from the canonical head, as the character itself would.
+    data = heads.encode("utf-8", "surrogatepass").translate(_TO_ZERO)
     for form in _TS_FORMS:
-        if form in heads:
-            heads = heads.replace(form, "[00000.")
+        if form in data:
+            data = data.replace(form, b"[00000.")
     if width == 23:
         for form in _CALLER_FORMS:
-            if form in heads:
-                heads = heads.replace(form, "[T00000]")
-    return heads
+            if form in data:
+                data = data.replace(form, b"[T00000]")
+    return data
 
 
 def _split_uniform(raw: list[str]) -> tuple[list[str], list[str]] | None:
@@ -116,7 +119,7 @@ def _split_uniform(raw: list[str]) -> tuple[list[str], list[str]] | None:
     bad: list[int] = []
     if heads != canonical * len(lines):
         head = canonical[:-1]
-        bad = [i for i, h in enumerate(heads.split("\n")) if h != head]
+        bad = [i for i, h in enumerate(heads.split(b"\n")) if h != head]
         bad.pop()  # the "" after the last head's newline
         if len(bad) > 8 + len(lines) // 8:
             return None  # not a uniform log after all
