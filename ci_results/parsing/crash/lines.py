@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
 
 CONSOLE = "console"
 
@@ -88,7 +87,7 @@ def line_starts(lines: list[str], begin: int) -> list[int]:
 
 
 def lines_holding(
-    text: str, offsets: Sequence[int], literals: tuple[str, ...], begin: int = 0,
+    text: str, offsets: list[int], literals: tuple[str, ...], begin: int = 0,
     end: int | None = None,
 ) -> list[int]:
     """Indexes of the lines whose text holds one of ``literals``, in order: line i starts at

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Sequence
 from operator import itemgetter
 
 from .frames import match_frame
@@ -206,7 +205,7 @@ class LineTable:
             self._holding[literals] = (hits, upto)
         return hits
 
-    def frames(self, rows: Sequence[int]) -> list[re.Match[str] | None]:
+    def frames(self, rows: list[int]) -> list[re.Match[str] | None]:
         """The frame each of ``rows`` holds (``match_frame``), each line matched once for
         all the reports cut from the table."""
         frames, matched, lines = self._frames, self._matched, self.lines
