@@ -159,6 +159,9 @@ def test_a_bodys_line_facts_are_found_in_the_table_as_in_the_body(rows, dropped,
     def frames(body):
         return [(m.span(), m.groups()) if m else None for m in map(body.frame, range(len(lines)))]
     assert frames(Body(lines, (table, taken))) == frames(Body(lines))
+    fresh, plain = Body(lines, (table, taken)), Body(lines)
+    assert [fresh.next_frame(i) for i in range(len(lines) + 1)] == [
+        plain.next_frame(i) for i in range(len(lines) + 1)]
 
 
 _PART_LINES = [

@@ -80,6 +80,12 @@ class Body:
 
     def next_frame(self, i: int) -> int:
         """Index of the first frame line at or after ``i``, or -1."""
+        if self.rows is not None and i < len(self.lines):
+            table, rows = self.rows
+            last = len(rows) - 1
+            if rows[last] - rows[i] == last - i:  # the lines from i on are the table's
+                row = table.next_frame(rows[i], rows[last] + 1)
+                return -1 if row == -1 else i + row - rows[i]
         frames, filled = self._frames, self._filled
         n = len(frames)
         while i < n:

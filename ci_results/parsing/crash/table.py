@@ -215,6 +215,17 @@ class LineTable:
                 matched[row] = True
         return [frames[row] for row in rows]
 
+    def next_frame(self, lo: int, hi: int) -> int:
+        """The first line in ``[lo, hi)`` that holds a frame (``frames``), or -1."""
+        frames, matched, lines = self._frames, self._matched, self.lines
+        for row in range(lo, hi):
+            if not matched[row]:
+                frames[row] = match_frame(lines[row])
+                matched[row] = True
+            if frames[row] is not None:
+                return row
+        return -1
+
     def index(self, pos: int) -> int:
         """Index of the line starting at ``pos`` with enough lines after it, or -1."""
         i = bisect_left(self.offsets, pos)
