@@ -7,7 +7,7 @@ with a hash of the sources they came from. ``compiled_modules()`` hands out the 
 ``logs`` and ``stream`` modules only while that hash matches the sources now on disk: an edited
 parser runs as plain Python (with a warning) until it is rebuilt, never as a stale build.
 ``KBD_PURE_PARSER=1`` skips the build and the compiled modules. Both behave the same; the
-compiled one is about 1.4 times faster.
+compiled one is 1.4 (syzkaller's corpus) to 1.8 times (crash-dense logs) faster.
 """
 
 from __future__ import annotations
@@ -141,7 +141,7 @@ def main() -> int:
         marker.touch()  # newer than the sources again: make has nothing to redo
         print("compiled crash parser is up to date")
         return 0
-    print("compiling the crash parser with mypyc (about 30 s)...", flush=True)
+    print("compiling the crash parser with mypyc (about 20 s)...", flush=True)
     try:
         build()
     except subprocess.CalledProcessError as exc:
