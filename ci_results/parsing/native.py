@@ -42,42 +42,23 @@ _TYPES_SHIM = (
 
 
 def _source_files() -> list[Path]:
-    return sorted(SOURCES.rglob("*.py"))
+    """The modules a build compiles (the package's own ``__init__``, the dispatch, is not)."""
+    return sorted(p for p in SOURCES.rglob("*.py") if p != SOURCES / "__init__.py")
 
 
 def source_hash() -> str:
-    """Hash of everything a build is made from: the crash modules, the result types, the
-    interpreter's ABI and the compiler's version."""
+    """Hash of everything a build is made from: the crash modules, the result types and the
+    interpreter's ABI (read at every start of the parser: a millisecond)."""
     digest = hashlib.sha256()
     for path in [*_source_files(), HERE / "types.py"]:
         digest.update(str(path.relative_to(HERE)).encode() + b"\0" + path.read_bytes() + b"\0")
     digest.update(str(sysconfig.get_config_var("EXT_SUFFIX")).encode())
-    digest.update(_compiler_version().encode())
     return digest.hexdigest()
-
-
-def _compiler_version() -> str:
-    try:
-        from importlib.metadata import version
-
-        return version("mypy")
-    except Exception:  # no compiler installed: no build can match
-        return "none"
-
-
-_checked: tuple[ModuleType, ModuleType] | None | bool = False
 
 
 def compiled_modules() -> tuple[ModuleType, ModuleType] | None:
     """The compiled ``logs`` and ``stream`` modules, or None when there is no build, it is
-    stale, or ``KBD_PURE_PARSER=1``."""
-    global _checked
-    if _checked is False:
-        _checked = _load()
-    return _checked if _checked is not True else None
-
-
-def _load() -> tuple[ModuleType, ModuleType] | None:
+    stale, or ``KBD_PURE_PARSER=1`` (asked once, when the crash package is imported)."""
     if os.environ.get(PURE_ENV) == "1" or not (TARGET / "__init__.py").exists():
         return None
     try:
@@ -110,7 +91,7 @@ def build(target: Path = TARGET) -> Path:
         (pkg / "types.py").write_text(_TYPES_SHIM)
         (pkg / "crash" / "__init__.py").write_text("")  # the plain package's dispatch stays
         modules = [str(p.relative_to(root)) for p in sorted((pkg / "crash").rglob("*.py"))
-                   if p.name != "__init__.py" or p.parent.name != "crash"]
+                   if p != pkg / "crash" / "__init__.py"]
         setup = (
             "import sys\n"
             "from setuptools import setup\n"

@@ -86,23 +86,23 @@ def _fake_build(tmp_path, monkeypatch, source_hash: str) -> Path:
 def test_a_build_of_other_sources_is_not_used(tmp_path, monkeypatch, caplog):
     _fake_build(tmp_path, monkeypatch, "0" * 64)
     with caplog.at_level(logging.WARNING, logger=native.__name__):
-        assert native._load() is None
+        assert native.compiled_modules() is None
     assert "older than its sources" in caplog.text
 
 
 def test_a_build_that_does_not_load_is_not_used(tmp_path, monkeypatch, caplog):
     _fake_build(tmp_path, monkeypatch, native.source_hash())  # the hash, but no modules
     with caplog.at_level(logging.WARNING, logger=native.__name__):
-        assert native._load() is None
+        assert native.compiled_modules() is None
     assert "does not load" in caplog.text
 
 
 def test_no_build_and_the_pure_switch_give_the_plain_parser(tmp_path, monkeypatch):
     monkeypatch.setattr(native, "TARGET", tmp_path / "missing")
-    assert native._load() is None
+    assert native.compiled_modules() is None
     _fake_build(tmp_path, monkeypatch, native.source_hash())
     monkeypatch.setenv(native.PURE_ENV, "1")
-    assert native._load() is None
+    assert native.compiled_modules() is None
     assert native.main() == 0  # and the build is skipped
 
 
@@ -120,5 +120,7 @@ def test_the_hash_follows_every_source_file(tmp_path, monkeypatch):
         assert native.source_hash() != before
         path.write_text(original)
         assert native.source_hash() == before
+    (here / "crash" / "__init__.py").write_text("# the dispatch, not compiled\n")
+    assert native.source_hash() == before
     (here / "crash" / "new.py").write_text("")
     assert native.source_hash() != before

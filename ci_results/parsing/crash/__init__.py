@@ -15,13 +15,17 @@ very sources (see ``ci_results/parsing/native.py``), else the modules here.
 from __future__ import annotations
 
 from .. import native
-from . import logs, stream
 
 __all__ = ["COMPILED", "contains_crash", "find_reports", "kernel_failure", "parse_log",
            "parse_log_file"]
 
-_logs, _stream = native.compiled_modules() or (logs, stream)
-COMPILED = _logs is not logs
+_compiled = native.compiled_modules()
+if _compiled is None:  # the plain modules are only loaded when they are the ones used
+    from . import logs as _logs
+    from . import stream as _stream
+else:
+    _logs, _stream = _compiled
+COMPILED = _compiled is not None
 
 contains_crash = _logs.contains_crash
 find_reports = _logs.find_reports

@@ -205,24 +205,21 @@ class LineTable:
             self._holding[literals] = (hits, upto)
         return hits
 
+    def frame(self, row: int) -> re.Match[str] | None:
+        """The frame line ``row`` holds (``match_frame``), matched once for all the reports
+        cut from the table."""
+        if not self._matched[row]:
+            self._frames[row] = match_frame(self.lines[row])
+            self._matched[row] = True
+        return self._frames[row]
+
     def frames(self, rows: list[int]) -> list[re.Match[str] | None]:
-        """The frame each of ``rows`` holds (``match_frame``), each line matched once for
-        all the reports cut from the table."""
-        frames, matched, lines = self._frames, self._matched, self.lines
-        for row in rows:
-            if not matched[row]:
-                frames[row] = match_frame(lines[row])
-                matched[row] = True
-        return [frames[row] for row in rows]
+        return [self.frame(row) for row in rows]
 
     def next_frame(self, lo: int, hi: int) -> int:
-        """The first line in ``[lo, hi)`` that holds a frame (``frames``), or -1."""
-        frames, matched, lines = self._frames, self._matched, self.lines
+        """The first line in ``[lo, hi)`` that holds a frame, or -1."""
         for row in range(lo, hi):
-            if not matched[row]:
-                frames[row] = match_frame(lines[row])
-                matched[row] = True
-            if frames[row] is not None:
+            if self.frame(row) is not None:
                 return row
         return -1
 
