@@ -5,11 +5,16 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ci_results.parsing.crash import kernel
 from ci_results.parsing.crash.body import Body
+from ci_results.parsing.crash.cut import _prefix
 from ci_results.parsing.crash.frames import CALL_TRACE, PARSE_STACK, RIP_FRAME, StackFmt
+from ci_results.parsing.crash.kernel import find_kernel_info
 from ci_results.parsing.crash.oops import LINUX_OOPSES
 from ci_results.parsing.crash.oops.base import literal_prefix
+from ci_results.parsing.crash.scan import OopsScanner
 from ci_results.parsing.crash.table import LineTable, _clean, _split_lines, _split_uniform
+from ci_results.parsing.crash.title import clean_frame
 from ci_results.parsing.crash.trace import _search_lines, find_frames, find_guilty_frame
 
 
@@ -190,3 +195,90 @@ def test_a_part_search_from_its_first_needle_finds_what_a_whole_search_finds(lin
         assert (found is None) == (wanted is None)
         if found is not None and wanted is not None:
             assert (wanted.group(0), wanted.groups()) == (found.group(0), found.groups())
+
+
+_KERNEL_BITS = [
+    "IP", "NIP", "RIP: 0010:", "pc ", "pc : ", "PC is at ", "IP: [<ffffffff82d4e304>] ",
+    "[c0000000] ", "foo+0x1/0x2", "bar.isra.3+0x4/0x8", "0x7f", " ", ":", "\n", "x",
+    "CPU: ", "1 ", "PID: 12 ", "UID: 0 ", "Comm: syz ", "Not tainted ", "Tainted: G W ",
+    "6.9.0-rc6 #1", "Hardware name: QEMU\n", "Workqueue: events work_fn\n",
+    "Linux version 6.9.0 (x@y)\n", "ainted ",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_KERNEL_BITS), max_size=40).map("".join),
+       st.lists(st.sampled_from(_KERNEL_BITS), max_size=20).map("".join),
+       st.integers(0, 300))
+def test_kernel_info_searches_from_a_literal_find_what_whole_searches_find(
+        report, log, log_end):
+    # find_kernel_info starts each regex at the first place its literal is: every field
+    # is what a search of the whole report (and of the log's first log_end characters) gives.
+    info = find_kernel_info(report, log, log_end)
+    cpu = kernel._CPU_RE.search(report)
+    short = kernel._CPU_SHORT_RE.search(report)
+    taint = kernel._TAINT_RE.search(report)
+    version = kernel._VERSION_RE.search(log, 0, log_end) or kernel._VERSION_RE.search(report)
+    hw, wq = kernel._HW_RE.search(report), kernel._WQ_RE.search(report)
+    rip = RIP_FRAME.search(report)
+    assert info.cpu == (int(cpu[1]) if cpu else int(short[1]) if short else None)
+    assert info.comm == (cpu[3] if cpu else short[3] if short else None)
+    expected_version = cpu[5] if cpu else taint[2] if taint else version[1] if version else None
+    assert info.version == expected_version
+    assert info.hardware == (hw[1].strip() if hw else None)
+    assert info.workqueue == (wq[1] if wq else None)
+    assert info.rip == (clean_frame(rip[1]) if rip and rip[1] else None)
+
+
+def _prefix_by_text(text, start, context, questionable):
+    # With a table that starts at the report, every line before it is split anew.
+    return _prefix(text, start, context, questionable, LineTable(text, start), 0)
+
+
+_PREFIX_LINES = ["x", " ? foo+0x1/0x2", "", "a\r", "y" * 4100, "z" * 4080, "login: [  1.0] w",
+                 "[x] login: [   60.1] w"]  # no prefix for the table, one for clean_line
+# A head the table strips and clean_line does not: its "[" is past the 40th character.
+_DROPPED = "** 123456789 printk messages dropped ** [   60.002464] "
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_PREFIXES + ["<6>[   60.1] ", "[   60.1]", _DROPPED]),
+                          st.sampled_from(_PREFIX_LINES + _WORD_LINES)),
+                min_size=1, max_size=70), st.data())
+def test_a_prefix_read_from_the_table_is_the_one_the_text_gives(rows, data):
+    # cut.py takes the lines before a report from the log's table where the table split
+    # them as clean_line does, and splits the others itself.
+    text = "".join(prefix + line + "\n" for prefix, line in rows)
+    starts = [0]
+    for prefix, line in rows:
+        starts.append(starts[-1] + len(prefix) + len(line) + 1)
+    begin = data.draw(st.integers(0, len(rows) - 1))
+    k = data.draw(st.integers(begin, len(rows) - 1))
+    table = LineTable(text, starts[begin])
+    context = data.draw(st.sampled_from(["console", "T2148", ""]))
+    for questionable in (False, True):
+        assert _prefix(text, starts[k], context, questionable, table, k - begin) == (
+            _prefix_by_text(text, starts[k], context, questionable))
+
+
+def test_a_prefix_line_the_table_splits_otherwise_is_split_anew():
+    # Lines whose context the table and clean_line see differently, before a report.
+    lines = ["[x] login: [   60.100000] w",  # the table sees no timestamp, clean_line one
+             _DROPPED + "y",  # the table sees a timestamp, clean_line none
+             "[   60.200000] " + "z" * 4100,  # cut at MAX_LINE before or after the prefix
+             "[   60.300000] a\r", "[   60.400000] BUG: x"]
+    text = "".join(line + "\n" for line in lines)
+    table = LineTable(text, 0)
+    start = text.index("[   60.400000] BUG")
+    for context in ("console", ""):
+        assert _prefix(text, start, context, False, table, 4) == (
+            _prefix_by_text(text, start, context, False))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text("ab\n", max_size=60), st.lists(st.integers(0, 61), min_size=1, max_size=20))
+def test_the_scanners_remembered_find_is_str_find(text, positions):
+    # Every report of a log asks for the panic after it: the scanner remembers the hit.
+    scanner = OopsScanner(text)
+    for pos in positions:
+        assert scanner.find("ab", pos) == text.find("ab", pos), pos

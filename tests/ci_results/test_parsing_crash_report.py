@@ -65,6 +65,16 @@ def test_it_notes_the_panic_and_the_kernel():
     assert analysis.kernel.rip == "xfrm_state_fini"
 
 
+def test_a_hung_task_reports_its_kernel_on_the_taint_line():
+    # A hung task prints no "CPU: ... Comm:" line: the version is on the taint line, which
+    # reads "Not tainted 5.10.0-rc3-syzkaller #0" or, once tainted, "Tainted: G        W".
+    text = (FIXTURES / "0006-task-hung-synchronize-rcu.txt").read_text()
+    assert analyse("0006-task-hung-synchronize-rcu.txt").kernel.version == "5.10.0-rc3-syzkaller"
+    tainted = parse_log(text.replace("Not tainted 5.10.0", "Tainted: G        W         5.10.0"))
+    assert (tainted.kernel.taint, tainted.kernel.version) == (
+        "Tainted: G        W", "5.10.0-rc3-syzkaller")
+
+
 def test_it_cuts_the_report_out_of_the_log():
     text = (FIXTURES / "0004-warning-panic-on-warn.txt").read_text()
     report = parse_log(text).reports[0]

@@ -63,14 +63,30 @@ class Cut:
     next_start: int  # where to look for the next report
 
 
-def _prefix(text: str, start: int, context: str, questionable: bool) -> list[str]:
-    """Up to MAX_PREFIX_LINES same-context lines before the report (50 lines back at most)."""
+def _prefix(text: str, start: int, context: str, questionable: bool,
+            table: LineTable, k0: int) -> list[str]:
+    """Up to MAX_PREFIX_LINES same-context lines before the report (50 lines back at most).
+
+    The report starts at line ``k0`` of ``table``: the lines before it in the table are
+    taken from there when the table split them as ``clean_line`` would (a line that starts
+    with its timestamp and is not cut at MAX_LINE), the others are split here."""
     prefix: list[str] = []
+    lines, ctxs, offs = table.lines, table.contexts, table.offsets
+    row = k0 - 1
     back = start
     seen = 0
     while back > 0 and seen < 50 and len(prefix) < MAX_PREFIX_LINES:
-        b = text.rfind("\n", 0, back - 1) + 1
-        ctx, stripped = clean_line(text[b:back - 1][:MAX_LINE])
+        if row >= 0:
+            b = offs[row]
+            ctx = ctxs[row]
+            if ctx and text[b] == "[" and back - 1 - b <= MAX_LINE:
+                stripped = lines[row]
+            else:
+                ctx, stripped = clean_line(text[b:back - 1][:MAX_LINE])
+            row -= 1
+        else:
+            b = text.rfind("\n", 0, back - 1) + 1
+            ctx, stripped = clean_line(text[b:back - 1][:MAX_LINE])
         seen += 1
         if ctx == context and stripped and (questionable or not is_questionable(stripped)):
             prefix.insert(0, stripped)
@@ -103,10 +119,10 @@ def cut_report(
     ``Kernel panic`` past the 24th and "Disabling lock debugging" are left out.
     """
     scanner = scanner or OopsScanner(text)
-    prefix = _prefix(text, start, context, questionable)
     first_end = text.find("\n", start)
     second_at = -1 if first_end == -1 else _second_report(scanner, first_end + 1)
     table, k0 = _table(scanner, start)
+    prefix = _prefix(text, start, context, questionable, table, k0)
     lines, ctxs, offs = table.lines, table.contexts, table.offsets
     # Line index of the next report, relative to the start (it is never line 0).
     ks = -1

@@ -26,6 +26,26 @@ _WQ_RE = re.compile(r"Workqueue: ([\w./:-]{1,64} [\w.]{1,128})")
 _VERSION_RE = re.compile(r"Linux version (\d+\.\d+[\w.+~-]*)")
 
 
+def _search_from(regex: re.Pattern[str], literal: str, text: str, end: int | None = None,
+                 ) -> re.Match[str] | None:
+    """``regex.search(text, 0, end)`` for a regex whose every match starts with ``literal``:
+    ``str.find`` skips to its first place faster than the regex engine's own scan."""
+    end = len(text) if end is None else end
+    at = text.find(literal, 0, end)
+    return None if at == -1 else regex.search(text, at, end)
+
+
+def _rip_frame(report: str) -> re.Match[str] | None:
+    # Every RIP_FRAME match starts at "IP" (or the "N" of "NIP"), "pc " or "PC is at":
+    # the search starts at the first of them (each later find stops near the one before).
+    first = -1
+    for literal in ("IP", "pc ", "PC is at"):
+        at = report.find(literal, 0, len(report) if first == -1 else first + 8)
+        if at != -1 and (first == -1 or at < first):
+            first = at
+    return None if first == -1 else RIP_FRAME.search(report, max(first - 1, 0))
+
+
 def find_kernel_info(report: str, log: str = "", log_end: int = 200_000) -> KernelInfo:
     """``"CPU: 4 PID: 89 Comm: kworker/u37:2 Not tainted 6.9.0-rc6 #10"`` ->
     ``KernelInfo(cpu=4, pid=89, comm="kworker/u37:2", taint="Not tainted", version=...)``.
@@ -34,27 +54,27 @@ def find_kernel_info(report: str, log: str = "", log_end: int = 200_000) -> Kern
     characters of ``log``."""
     cpu = pid = None
     comm = taint = version = None
-    m = _CPU_RE.search(report)
+    m = _search_from(_CPU_RE, "CPU: ", report)
     if m:
         cpu, pid, comm = int(m.group(1)), int(m.group(2)), m.group(3)
         taint, version = m.group(4).rstrip(), m.group(5)
     else:
-        s = _CPU_SHORT_RE.search(report)
+        s = _search_from(_CPU_SHORT_RE, "CPU: ", report)
         if s:
             cpu, pid, comm = int(s.group(1)), int(s.group(2)), s.group(3)
-    if version is None and "ainted " in report:
+    if version is None and "ainted" in report:  # "Not tainted", "Tainted: G W"
         t = _TAINT_RE.search(report)
         if t:
             taint, version = t.group(1).rstrip(), t.group(2)
     if version is None:
-        v = _VERSION_RE.search(log, 0, log_end) or _VERSION_RE.search(report)
+        v = (_search_from(_VERSION_RE, "Linux version ", log, log_end)
+             or _search_from(_VERSION_RE, "Linux version ", report))
         if v:
             version = v.group(1)
-    hw = _HW_RE.search(report)
-    wq = _WQ_RE.search(report) if "Workqueue: " in report else None  # rare: find it fast
+    hw = _search_from(_HW_RE, "Hardware name: ", report)
+    wq = _search_from(_WQ_RE, "Workqueue: ", report)  # rare: found fast
     rip = None
-    r = RIP_FRAME.search(report) if ("IP" in report or "pc " in report
-                                     or "PC is at" in report) else None
+    r = _rip_frame(report)
     if r and r.group(1):
         rip = clean_frame(r.group(1))
     return KernelInfo(

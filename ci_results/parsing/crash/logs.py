@@ -13,6 +13,7 @@ __all__ = ["contains_crash", "find_reports", "kernel_failure", "parse_log"]
 
 MAX_REPORTS = 50
 _PANIC = "Kernel panic - not syncing"
+_PANIC_WINDOW = 2_000_000  # a panic this far after a report's start is its panic
 # Follow-up panics that only repeat the report before them.
 _FOLLOW_UP = re.compile(
     r"kernel panic: (?:Fatal exception|panic_on_warn set|hung_task: blocked tasks)"
@@ -37,9 +38,10 @@ def next_report(
     if found is None:
         return None
     oops, begin, end = found
+    panic = scanner.find(_PANIC, begin)
     return parse_one(
         text, oops, begin, end, scanner,
-        panicked=text.find(_PANIC, begin, begin + 2_000_000) != -1,
+        panicked=panic != -1 and panic + len(_PANIC) <= begin + _PANIC_WINDOW,
         suppressed=is_suppressed(text) if suppressed is None else suppressed,
     )
 

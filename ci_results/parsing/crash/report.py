@@ -162,6 +162,13 @@ def _cut_described(
     return cut, body, desc, desc.corrupted or find_corruption(desc.title, body, desc.fmt)
 
 
+def _clean_title(title: str, memo: dict[str, str]) -> str:
+    clean = memo.get(title)
+    if clean is None:
+        clean = memo[title] = clean_title(title)
+    return clean
+
+
 def parse_one(
     text: str, oops: Oops, begin: int, line_end: int, scanner: OopsScanner | None = None,
     *, panicked: bool = False, suppressed: bool = False,
@@ -174,8 +181,9 @@ def parse_one(
         # A trace of "? func+0x1/0x2" frames only: read them after all.
         cut, body, desc, reason = _cut_described(
             text, oops, begin, line_end, context, True, scanner)
-    title = clean_title(desc.title)
-    alts = sorted({clean_title(a) for a in desc.alt_titles} - {title})
+    memo = scanner.clean_titles if scanner is not None else {}
+    title = _clean_title(desc.title, memo)
+    alts = sorted({_clean_title(a, memo) for a in desc.alt_titles} - {title})
     report_text = "\n".join(cut.prefix) + "\n" + body.text if cut.prefix else body.text
     frames = tuple(clean_frame(f) if "." in f else f for f in find_frames(body))
     guilty = desc.frame if desc.frame and desc.frame != "corrupted" else None

@@ -49,6 +49,9 @@ class OopsScanner:
     ``str.find`` per trigger is several times faster than one regex alternation over a
     30 MB log; a heap of the next hits keeps the total work linear in the log size and
     each step to the next candidate line one ``find``.
+
+    One scanner serves one parse of a log, so it also keeps what the log's reports share:
+    the split lines (cut.py), literal hits (``find``) and cleaned titles (report.py).
     """
 
     def __init__(self, text: str) -> None:
@@ -59,6 +62,11 @@ class OopsScanner:
         # then the log walk asks from where the first one ends).
         self._last: tuple[int, tuple[Oops, int, int] | None] | None = None
         self.table: object | None = None  # the log's lines, kept by cut.py between reports
+        # literal -> (searched from, first hit there or -1), see ``find``.
+        self._found: dict[str, tuple[int, int]] = {}
+        # Raw title -> its clean_title(), kept by report.py: the reports of a crash-dense
+        # log repeat their titles (a recursive oops, the same WARNING on every CPU).
+        self.clean_titles: dict[str, str] = {}
 
     def _next_hit(self, pos: int) -> int:
         """The first trigger hit at or after ``pos`` (hits found for an earlier ``pos`` stand)."""
@@ -76,6 +84,17 @@ class OopsScanner:
             else:
                 heapreplace(heap, (hit, i))
         return heap[0][0] if heap else -1
+
+    def find(self, literal: str, pos: int) -> int:
+        """``text.find(literal, pos)``, remembered: asked again from a later ``pos`` up to
+        the hit, the answer is the same (every report of a log looks for the panic after
+        it; without this a log with many reports would be searched once per report)."""
+        known = self._found.get(literal)
+        if known is not None and known[0] <= pos and (known[1] == -1 or pos <= known[1]):
+            return known[1]
+        hit = self.text.find(literal, pos)
+        self._found[literal] = (pos, hit)
+        return hit
 
     def first(self, start: int = 0) -> tuple[Oops, int, int] | None:
         """(oops, line begin, line end) of the first report start at or after ``start``."""
