@@ -8,7 +8,14 @@ from hypothesis import strategies as st
 from ci_results.parsing.crash import kernel
 from ci_results.parsing.crash.body import Body
 from ci_results.parsing.crash.cut import _prefix
-from ci_results.parsing.crash.frames import CALL_TRACE, PARSE_STACK, RIP_FRAME, StackFmt
+from ci_results.parsing.crash.frames import (
+    _STACK_START_RE,
+    CALL_TRACE,
+    PARSE_STACK,
+    RIP_FRAME,
+    StackFmt,
+    is_stack_start,
+)
 from ci_results.parsing.crash.kernel import find_kernel_info
 from ci_results.parsing.crash.oops import LINUX_OOPSES
 from ci_results.parsing.crash.oops.base import literal_prefix
@@ -282,3 +289,14 @@ def test_the_scanners_remembered_find_is_str_find(text, positions):
     scanner = OopsScanner(text)
     for pos in positions:
         assert scanner.find("ab", pos) == text.find("ab", pos), pos
+
+
+_START_BITS = ["Call ", "Trace", "trace", "race", "Allocated", ":", " by task ", "12", "Freed",
+               "k", " backtrace", " (crc c9a1c131)", "Backtrace", "Uninit was stored to memory at",
+               "stack", " ", "x"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_START_BITS), max_size=12).map("".join))
+def test_a_stack_start_found_by_literals_is_one_the_regex_finds(line):
+    assert is_stack_start(line) == (_STACK_START_RE.search(line) is not None)

@@ -170,16 +170,31 @@ def _matches_any(line: str, regexes: Sequence[re.Pattern[str]]) -> bool:
 # One alternation of STACK_START, and a cheap literal pre-check for CORRUPTED_LINES: these
 # run on every report line.
 _STACK_START_RE = re.compile("|".join(f"(?:{r.pattern})" for r in STACK_START))
+_ALLOCATED_BY, _FREED_BY, _BACKTRACE = STACK_START[2], STACK_START[4], STACK_START[5]
 # FRAME_RES as one regex: the first that matches a line gives the same groups in it.
 FRAME_RE = re.compile("|".join(f"(?:{r.pattern})" for r in FRAME_RES))
 
 
 def is_stack_start(line: str) -> bool:
-    """``"Call Trace:"``, ``"Allocated by task 5:"``, ... (not lockdep's "stack backtrace:")."""
-    if not ("race" in line or "llocated" in line or "reed" in line or "acktrace" in line
-            or "Uninit" in line):  # a literal of each STACK_START regex, checked first
-        return False
-    return _STACK_START_RE.search(line) is not None
+    """``"Call Trace:"``, ``"Allocated by task 5:"``, ... (not lockdep's "stack backtrace:").
+
+    ``_STACK_START_RE.search(line) is not None``, by literals first: five of its regexes
+    are literals, the other three need one ("[^k] backtrace" gives the regex engine no
+    prefix to skip ahead with, so a search tries it at every character)."""
+    if "race" in line:  # "Call Trace", "Call trace", " backtrace"
+        if "Call Trace" in line or "Call trace" in line:
+            return True
+        if " backtrace" in line and _BACKTRACE.search(line) is not None:
+            return True
+    if "llocated" in line:
+        if "Allocated:" in line or (
+                "Allocated by task " in line and _ALLOCATED_BY.search(line) is not None):
+            return True
+    if "reed" in line:
+        if "Freed:" in line or (
+                "Freed by task " in line and _FREED_BY.search(line) is not None):
+            return True
+    return "Backtrace:" in line or "Uninit was stored to memory at" in line
 
 
 def is_frame(line: str) -> bool:
