@@ -15,6 +15,7 @@ from ci_results.parsing.crash.frames import (
     RIP_FRAME,
     StackFmt,
     is_stack_start,
+    match_frame,
 )
 from ci_results.parsing.crash.kernel import find_kernel_info
 from ci_results.parsing.crash.oops import LINUX_OOPSES
@@ -174,6 +175,21 @@ def test_a_bodys_line_facts_are_found_in_the_table_as_in_the_body(rows, dropped,
     fresh, plain = Body(lines, (table, taken)), Body(lines)
     assert [fresh.next_frame(i) for i in range(len(lines) + 1)] == [
         plain.next_frame(i) for i in range(len(lines) + 1)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_WORD_LINES + ["", "RSP: 0018:ffff888192f06118"] * 4),
+                min_size=1, max_size=60),
+       st.lists(st.tuples(st.integers(0, 60), st.integers(0, 61)), min_size=1, max_size=30))
+def test_the_tables_next_frame_answers_every_look_as_a_scan_does(lines, looks):
+    # The table remembers a frameless run between looks (reports cut from one log ask
+    # from nearby starts): each answer, in any order of looks, is the first frame line.
+    table = LineTable("".join(f"[   60.002464] {line}\n" for line in lines), 0)
+    n = len(table.lines)
+    for lo, hi in looks:
+        lo, hi = min(lo, n), min(hi, n)
+        expected = next((r for r in range(lo, hi) if match_frame(table.lines[r])), -1)
+        assert table.next_frame(lo, hi) == expected, (lo, hi)
 
 
 _PART_LINES = [

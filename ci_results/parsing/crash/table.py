@@ -175,6 +175,7 @@ class LineTable:
         # The frame each line holds (match_frame), once ``_matched``.
         self._frames: list[re.Match[str] | None] = [None] * len(strs)
         self._matched = [False] * len(strs)
+        self._frameless = (0, 0)  # see next_frame
 
     def questionable(self) -> set[int]:
         """Indexes of the ``? func+0x1/0x2`` lines (computed once per log)."""
@@ -212,11 +213,20 @@ class LineTable:
         return [self.frame(row) for row in rows]
 
     def next_frame(self, lo: int, hi: int) -> int:
-        """The first line in ``[lo, hi)`` that holds a frame, or -1."""
-        for row in range(lo, hi):
-            if self.frame(row) is not None:
-                return row
-        return -1
+        """The first line in ``[lo, hi)`` that holds a frame, or -1.
+
+        The reports of a crash-dense log ask this from their trace starts, each a few
+        lines after the one before, over the same frameless lines (register dumps, the
+        next report's header): the last run of lines found to hold no frame is kept, and
+        a look that starts in (or just after) it goes on from its end."""
+        a, b = self._frameless  # lines a .. b - 1 hold no frame
+        if not a <= lo <= b:
+            a = b = lo
+        row = b
+        while row < hi and self.frame(row) is None:
+            row += 1
+        self._frameless = (a, row)
+        return row if row < hi else -1
 
     def index(self, pos: int) -> int:
         """Index of the line starting at ``pos`` with enough lines after it, or -1."""
