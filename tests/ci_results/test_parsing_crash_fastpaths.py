@@ -175,6 +175,12 @@ def test_a_bodys_line_facts_are_found_in_the_table_as_in_the_body(rows, dropped,
     fresh, plain = Body(lines, (table, taken)), Body(lines)
     assert [fresh.next_frame(i) for i in range(len(lines) + 1)] == [
         plain.next_frame(i) for i in range(len(lines) + 1)]
+    bounded = [(i, hi) for i in range(len(lines) + 1) for hi in range(i, len(lines) + 2)]
+    expected = [next((j for j in range(i, min(hi, len(lines))) if match_frame(lines[j])), -1)
+                for i, hi in bounded]
+    fresh = Body(lines, (table, taken))
+    assert [fresh.next_frame(i, hi) for i, hi in bounded] == expected
+    assert [plain.next_frame(i, hi) for i, hi in bounded] == expected
 
 
 @settings(max_examples=300, deadline=None)

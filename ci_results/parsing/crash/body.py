@@ -78,16 +78,16 @@ class Body:
             self._frames[lo:hi] = self.rows[0].frames(self.rows[1][lo:hi])
         self._filled[c] = True
 
-    def next_frame(self, i: int) -> int:
-        """Index of the first frame line at or after ``i``, or -1."""
-        if self.rows is not None and i < len(self.lines):
+    def next_frame(self, i: int, hi: int = -1) -> int:
+        """Index of the first frame line in ``[i, hi)`` (``hi`` -1: to the end), or -1."""
+        n = len(self.lines) if hi == -1 else min(hi, len(self.lines))
+        if self.rows is not None and i < n:
             table, rows = self.rows
-            last = len(rows) - 1
-            if rows[last] - rows[i] == last - i:  # the lines from i on are the table's
+            last = n - 1
+            if rows[last] - rows[i] == last - i:  # lines i .. last are the table's, in a row
                 row = table.next_frame(rows[i], rows[last] + 1)
                 return -1 if row == -1 else i + row - rows[i]
         frames, filled = self._frames, self._filled
-        n = len(frames)
         while i < n:
             c = i >> _CHUNK_BITS
             if not filled[c]:

@@ -62,19 +62,18 @@ def find_corruption(title: str, body: Body, fmt: Format | None) -> str:
             continue
         if i + 1 >= len(lines) or not lines[i + 1]:
             return "call trace is missing"
-        ok = False
-        for j in range(i + 1, min(i + 16, len(lines))):
-            if body.next_of(starts, j) == j:
-                break
-            ln = lines[j]
-            # A line that is no frame for the trace readers can still pass for one here
-            # (a powerpc "(unreliable)" slot).
-            if body.frame(j) is not None or "(stack is not available)" in ln or (
-                    ln.endswith("(unreliable)") and is_frame(ln)):
-                ok = has_trace = True
-                break
-        if not ok:
+        # One of the next 15 lines, before another trace starts, must be a frame. A line
+        # that is no frame for the trace readers can still pass for one here (a powerpc
+        # "(unreliable)" slot).
+        hi = min(i + 16, len(lines))
+        s = body.next_of(starts, i + 1)
+        if s != -1 and s < hi:
+            hi = s
+        if body.next_frame(i + 1, hi) == -1 and not any(
+                "(stack is not available)" in ln or (ln.endswith("(unreliable)") and is_frame(ln))
+                for ln in lines[i + 1:hi]):
             return "no frames in a stack trace"
+        has_trace = True
     if not has_trace:
         return "no stack trace in report"
     return ""
