@@ -18,6 +18,7 @@ from ci_results.parsing.crash.frames import (
     match_frame,
 )
 from ci_results.parsing.crash.kernel import find_kernel_info
+from ci_results.parsing.crash.lines import first_of
 from ci_results.parsing.crash.oops import LINUX_OOPSES
 from ci_results.parsing.crash.oops.base import literal_prefix
 from ci_results.parsing.crash.scan import OopsScanner
@@ -322,3 +323,20 @@ _START_BITS = ["Call ", "Trace", "trace", "race", "Allocated", ":", " by task ",
 @given(st.lists(st.sampled_from(_START_BITS), max_size=12).map("".join))
 def test_a_stack_start_found_by_literals_is_one_the_regex_finds(line):
     assert is_stack_start(line) == (_STACK_START_RE.search(line) is not None)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["IP", "NIP", "pc ", "PC is at", "p", "c", " ", "I", "x", "a"]),
+                max_size=20).map("".join),
+       st.integers(0, 60), st.integers(-1, 60),
+       st.sampled_from([("IP", "pc ", "PC is at"), ("Ix", "xaI", "a")]))  # ones that overlap
+def test_the_first_of_several_literals_is_the_earliest_find(text, pos, end, literals):
+    # first_of looks for the later literals only before the earliest found so far.
+    stop = len(text) if end == -1 else end
+    hits = [at for lit in literals if (at := text.find(lit, pos, stop)) != -1]
+    assert first_of(text, literals, pos, end) == (min(hits) if hits else -1)
+
+
+def test_a_literal_that_starts_before_the_first_found_and_overlaps_it_is_found():
+    assert first_of("xaIx", ("Ix", "xaI")) == 0
+    assert first_of("xaIx", ("Ix", "xaI"), 1) == 2

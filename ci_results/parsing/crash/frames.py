@@ -46,6 +46,8 @@ RIP_FRAME = compile_re(
     r"(?:IP|NIP|pc |PC is at):? (?:(?:[0-9]+:)?(?:{{PC}} +){0,2}{{FUNC}}"
     r"|(?:[0-9]+:)?0x[0-9a-f]+|(?:[0-9]+:)?{{PC}} +\[< *\(null\)>\] +\(null\)|[0-9]+: +\(null\))"
 )
+# Every RIP_FRAME match starts at one of these (or at the "N" of "NIP").
+RIP_LITERALS = ("IP", "pc ", "PC is at")
 
 # Lines where a call trace starts ("Allocated by task 5:" in KASAN, "backtrace:" in
 # kmemleak, "Uninit was stored to memory at:" in KMSAN); "stack backtrace:" is lockdep's.

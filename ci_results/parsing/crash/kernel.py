@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from ..types import KernelInfo
-from .frames import RIP_FRAME
+from .frames import RIP_FRAME, RIP_LITERALS
+from .lines import first_of
 from .title import clean_frame
 
 # "CPU: 4 PID: 89 Comm: kworker/u37:2 Not tainted 6.9.0-rc6 #10" and the newer
@@ -36,13 +37,7 @@ def _search_from(regex: re.Pattern[str], literal: str, text: str, end: int | Non
 
 
 def _rip_frame(report: str) -> re.Match[str] | None:
-    # Every RIP_FRAME match starts at "IP" (or the "N" of "NIP"), "pc " or "PC is at":
-    # the search starts at the first of them (each later find stops near the one before).
-    first = -1
-    for literal in ("IP", "pc ", "PC is at"):
-        at = report.find(literal, 0, len(report) if first == -1 else first + 8)
-        if at != -1 and (first == -1 or at < first):
-            first = at
+    first = first_of(report, RIP_LITERALS)  # a "NIP" match starts one character earlier
     return None if first == -1 else RIP_FRAME.search(report, max(first - 1, 0))
 
 

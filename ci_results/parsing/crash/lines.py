@@ -86,6 +86,20 @@ def line_starts(lines: list[str], begin: int) -> list[int]:
     return starts
 
 
+def first_of(text: str, literals: tuple[str, ...], pos: int = 0, end: int = -1) -> int:
+    """Where the first of ``literals`` starts in ``text[pos:end]`` (``end`` -1: to the end),
+    or -1: ``first_of("a pc IP", ("IP", "pc "))`` -> 2. Once one is found, the others are
+    only looked for before it."""
+    end = len(text) if end == -1 else end
+    first = -1
+    for literal in literals:
+        # An occurrence that starts before ``first`` ends before first + len(literal).
+        at = text.find(literal, pos, end if first == -1 else min(end, first + len(literal)))
+        if at != -1 and (first == -1 or at < first):
+            first = at
+    return first
+
+
 def lines_holding(
     text: str, offsets: list[int], literals: tuple[str, ...], begin: int = 0,
     end: int | None = None,

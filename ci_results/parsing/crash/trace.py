@@ -19,6 +19,7 @@ from .frames import (
     CALL_TRACE,
     PARSE_STACK,
     RIP_FRAME,
+    RIP_LITERALS,
     Frame,
     StackFmt,
     append_frame,
@@ -28,6 +29,7 @@ from .frames import (
     match_frame,
     skip_regex,
 )
+from .lines import first_of
 
 _CORRUPTED = "corrupted line in stack"
 # Regexes whose match on a line could depend on where the line ends or what surrounds it:
@@ -35,7 +37,7 @@ _CORRUPTED = "corrupted line in stack"
 _CONTEXT_SENSITIVE = re.compile(r"\^|\$|\\A|\\Z|\(\?[=!<]")
 # Literals one of which every match of a common stack part holds, on the line it matches
 # (these parts match within one line): the regex search starts at the first line with one.
-_NEEDLES = {CALL_TRACE.pattern: ("race:",), RIP_FRAME.pattern: ("IP", "pc ", "PC is at")}
+_NEEDLES = {CALL_TRACE.pattern: ("race:",), RIP_FRAME.pattern: RIP_LITERALS}
 _TRACE_MARKERS = ("<TASK>", "</TASK>", "<IRQ>", "</IRQ>", "<NMI>", "</NMI>", "<EOI>")
 
 
@@ -63,11 +65,7 @@ def _search_lines(
     pos, end = starts[lo], body.end_of(hi)
     needles = _NEEDLES.get(part.pattern)
     if needles is not None:  # no match before the first line holding a needle
-        first = -1
-        for needle in needles:
-            at = text.find(needle, pos, end)
-            if at != -1 and (first == -1 or at < first):
-                first = at
+        first = first_of(text, needles, pos, end)
         if first == -1:
             return -1, None
         pos = starts[body.line_at(first)]
