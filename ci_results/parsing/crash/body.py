@@ -14,12 +14,11 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 
-from .frames import is_corrupted_line, is_stack_start, match_frame
+from .frames import STACK_START_WORDS, is_corrupted_line, is_stack_start, match_frame
 from .lines import line_starts, lines_holding
 from .table import LineTable
 
-# A literal of every trace start (see frames.STACK_START) and of the corrupted lines.
-_STACK_START_LITERALS = ("race", "llocated", "reed", "Uninit")  # "race" in "backtrace"
+# A literal of every corrupted line (trace starts: frames.STACK_START_WORDS).
 _CORRUPTED_LITERAL = "should_fail"
 _CHUNK_BITS = 5  # frames are matched 32 lines at a time
 
@@ -120,7 +119,7 @@ class Body:
         """Indexes of the lines holding a word of a trace start ("race", "llocated",
         "reed", "Uninit"): every line that starts a call trace is one of them."""
         if self._trace_words is None:
-            self._trace_words = self._lines_with(_STACK_START_LITERALS)
+            self._trace_words = self._lines_with(STACK_START_WORDS)
         return self._trace_words
 
     @property

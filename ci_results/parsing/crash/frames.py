@@ -173,6 +173,8 @@ def _matches_any(line: str, regexes: Sequence[re.Pattern[str]]) -> bool:
 # run on every report line.
 _STACK_START_RE = re.compile("|".join(f"(?:{r.pattern})" for r in STACK_START))
 _ALLOCATED_BY, _FREED_BY, _BACKTRACE = STACK_START[2], STACK_START[4], STACK_START[5]
+# Every trace start holds one of these ("race" is in "Call Trace", "backtrace", "Backtrace").
+STACK_START_WORDS = ("race", "llocated", "reed", "Uninit")
 # FRAME_RES as one regex: the first that matches a line gives the same groups in it.
 FRAME_RE = re.compile("|".join(f"(?:{r.pattern})" for r in FRAME_RES))
 
